@@ -1,0 +1,49 @@
+// The dataset the method sees: miRNAs and genes with sequences, and the validated pairs
+// between them. Built by ingest from the input files, stored in and read from the store.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace aemigap {
+
+struct Config;
+class Store;
+
+struct Dataset {
+  std::vector<std::string> mirna_names, mirna_sequences;  // sorted by name
+  // Genes are identified by their FASTA key; gene_symbols lists (';'-joined) the pair-table
+  // symbols that mapped to each key, e.g. "KIAA0754;MACF1".
+  std::vector<std::string> gene_names, gene_sequences, gene_symbols;  // sorted by name
+  std::vector<std::array<std::int32_t, 2>> positives;                  // (miRNA, gene) indices, sorted
+
+  std::uint64_t n_mirna() const { return mirna_names.size(); }
+  std::uint64_t n_gene() const { return gene_names.size(); }
+  // Every miRNA x gene pair that is not a validated positive.
+  std::uint64_t pool_size() const { return n_mirna() * n_gene() - positives.size(); }
+};
+
+// What ingest kept and dropped, and why.
+struct IngestReport {
+  std::string pairs_path, pairs_format;
+  std::size_t pair_records = 0, skipped_species = 0, distinct_input_pairs = 0;
+  std::size_t fasta_mirnas = 0, fasta_genes = 0, fasta_duplicates_merged = 0;
+  std::size_t aliases = 0, symbols_renamed = 0;
+  std::size_t dropped_no_mirna_seq = 0, dropped_no_gene_seq = 0, dropped_neither = 0;  // distinct pairs
+  std::size_t mirnas_without_seq = 0, symbols_without_seq = 0;                          // distinct names
+  std::size_t merged_by_mapping = 0;  // distinct input pairs that became the same (miRNA, key)
+  std::size_t positives = 0, mirnas = 0, genes = 0;
+  std::uint64_t pool = 0;
+
+  std::string to_text() const;
+};
+
+// Reads the configured inputs (pairs, mirna-fasta, gene-fasta, gene-alphabet, aliases).
+Dataset ingest(const Config& cfg, IngestReport* report = nullptr);
+
+void write_dataset(Store& store, const Dataset& d);
+Dataset read_dataset(const Store& store);  // throws InputError when the store lacks it
+
+}  // namespace aemigap

@@ -1,0 +1,29 @@
+// Subcommands of the `aemigap` binary: one function per stage, one file each.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "aemigap/core/config.hpp"
+
+namespace aemigap::cli {
+
+// What every subcommand receives: the parsed config and the MPI world it runs in.
+struct Context {
+  Config cfg;
+  int rank = 0;
+  int size = 1;
+};
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(Context& ctx);
+};
+
+int run_ingest(Context& ctx);
+int run_pipeline(Context& ctx);
+
+const std::vector<Command>& commands();
+
+}  // namespace aemigap::cli

@@ -1,0 +1,118 @@
+// aemigap: one binary, one subcommand per pipeline stage (see `aemigap --help`).
+#include <mpi.h>
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "aemigap/core/config.hpp"
+#include "aemigap/core/error.hpp"
+#include "aemigap/core/log.hpp"
+#include "aemigap/core/text.hpp"
+#include "aemigap/core/version.hpp"
+#include "commands.hpp"
+
+namespace aemigap::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> list = {
+      {"ingest", "read pairs + sequences, validate, write a fresh store", run_ingest},
+      {"run", "the whole pipeline (every stage below, in order)", run_pipeline},
+  };
+  return list;
+}
+
+namespace {
+
+void usage(std::FILE* out) {
+  std::fprintf(out, "aemigap %s (%s): miRNA-gene association prediction at genome scale\n\n", version(), git_commit());
+  std::fprintf(out, "usage: aemigap <command> [--config FILE] [--option value ...]\n\ncommands:\n");
+  for (const auto& c : commands()) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  std::fprintf(out, "  %-10s %s\n", "config", "print the effective config (INI), or --markdown for docs/config.md");
+  std::fprintf(out,
+               "\nEvery command takes every option below; the command line overrides --config FILE, which "
+               "overrides the defaults.\n  --config <file>                 INI file of options (presets in configs/)\n");
+  std::fputs(config_help().c_str(), out);
+}
+
+int main_impl(int argc, char** argv, int rank, int size) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    usage(stderr);
+    return 2;
+  }
+  const std::string cmd = args[0];
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    if (rank == 0) usage(stdout);
+    return 0;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    if (rank == 0) std::printf("aemigap %s (%s)\n", version(), git_commit());
+    return 0;
+  }
+  args.erase(args.begin());
+  for (const auto& a : args)
+    if (a == "-h" || a == "--help") {
+      if (rank == 0) usage(stdout);
+      return 0;
+    }
+
+  if (cmd == "config") {
+    bool markdown = false;
+    std::vector<std::string> rest;
+    for (const auto& a : args) (a == "--markdown" ? markdown = true : (rest.push_back(a), false));
+    if (rank == 0) std::fputs(markdown ? config_markdown().c_str() : parse_config(rest).to_ini().c_str(), stdout);
+    return 0;
+  }
+
+  const Command* found = nullptr;
+  for (const auto& c : commands())
+    if (cmd == c.name) found = &c;
+  if (!found) {
+    std::vector<std::string> names{"config"};
+    for (const auto& c : commands()) names.emplace_back(c.name);
+    auto close = closest_matches(cmd, names);
+    std::fprintf(stderr, "aemigap: unknown command '%s'%s%s%s; see `aemigap --help`\n", cmd.c_str(),
+                 close.empty() ? "" : " (did you mean ", close.empty() ? "" : close[0].c_str(), close.empty() ? "" : "?)");
+    return 2;
+  }
+
+  Context ctx;
+  ctx.cfg = parse_config(args);
+  ctx.rank = rank;
+  ctx.size = size;
+  set_log_level(ctx.cfg.log_level == "quiet" ? LogLevel::quiet
+                : ctx.cfg.log_level == "debug" ? LogLevel::debug
+                                               : LogLevel::info);
+  return found->run(ctx);
+}
+
+}  // namespace
+}  // namespace aemigap::cli
+
+int main(int argc, char** argv) {
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  aemigap::set_log_rank(rank);
+  int rc = 0;
+  try {
+    rc = aemigap::cli::main_impl(argc, argv, rank, size);
+  } catch (const aemigap::InputError& e) {
+    std::fprintf(stderr, "aemigap: input error: %s\n", e.what());
+    rc = 1;
+  } catch (const aemigap::ConfigError& e) {
+    std::fprintf(stderr, "aemigap: config error: %s\n", e.what());
+    rc = 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "aemigap: error: %s\n", e.what());
+    rc = 1;
+  }
+  if (rc != 0 && size > 1) MPI_Abort(MPI_COMM_WORLD, rc);  // one failed rank must not leave the others waiting
+  MPI_Finalize();
+  return rc;
+}

@@ -1,0 +1,64 @@
+#include "aemigap/core/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "aemigap/core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace aemigap {
+
+std::string temp_path_for(const std::string& path) {
+  fs::path p(path);
+  fs::path dir = p.parent_path();
+  std::string name = "." + p.filename().string() + ".tmp-" + std::to_string(::getpid());
+  return (dir.empty() ? fs::path(name) : dir / name).string();
+}
+
+void fsync_path(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return;  // best effort: some file systems refuse directories
+  ::fsync(fd);
+  ::close(fd);
+}
+
+void rename_into_place(const std::string& tmp, const std::string& path) {
+  fsync_path(tmp);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw Error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
+  fs::path dir = fs::path(path).parent_path();
+  fsync_path(dir.empty() ? "." : dir.string());
+}
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), tmp_(temp_path_for(path_)) {
+  fs::path dir = fs::path(path_).parent_path();
+  if (!dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+  }
+  out_.open(tmp_, std::ios::binary | std::ios::trunc);
+  if (!out_) throw Error("cannot write " + tmp_ + ": " + std::strerror(errno));
+}
+
+AtomicFile::~AtomicFile() {
+  if (!committed_) {
+    out_.close();
+    std::remove(tmp_.c_str());
+  }
+}
+
+void AtomicFile::commit() {
+  out_.flush();
+  if (!out_) throw Error("write failed for " + tmp_ + " (disk full?)");
+  out_.close();
+  rename_into_place(tmp_, path_);
+  committed_ = true;
+}
+
+}  // namespace aemigap

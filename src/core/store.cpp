@@ -1,0 +1,463 @@
+#include "aemigap/core/store.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <type_traits>
+
+#include "aemigap/core/atomic_file.hpp"
+#include "aemigap/core/error.hpp"
+#include "aemigap/core/version.hpp"
+
+static_assert(std::is_same<hid_t, aemigap::h5id>::value, "hid_t must be int64 (HDF5 >= 1.10)");
+
+namespace fs = std::filesystem;
+
+namespace aemigap {
+
+namespace detail {
+namespace {
+herr_t collect_error(unsigned n, const H5E_error2_t* e, void* data) {
+  auto* out = static_cast<std::string*>(data);
+  if (n < 4 && e->desc && *e->desc) *out += std::string(n ? "; " : "") + e->desc;
+  return 0;
+}
+}  // namespace
+
+void h5_failed(const char* file, int line, const char* call) {
+  std::string stack;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect_error, &stack);
+  H5Eclear2(H5E_DEFAULT);
+  throw Error(std::string(file) + ":" + std::to_string(line) + ": HDF5 call " + call + " failed" +
+              (stack.empty() ? "" : ": " + stack));
+}
+}  // namespace detail
+
+namespace {
+
+// Owns one HDF5 identifier and closes it with the matching H5?close.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle& operator=(Handle&&) = delete;
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void quiet_hdf5() {
+  static bool done = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors come back as exceptions
+    return true;
+  }();
+  (void)done;
+}
+
+template <class T> hid_t native_type();
+template <> hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
+template <> hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+template <> hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
+template <> hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+template <> hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
+template <> hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+
+Handle string_type() {
+  Handle t(AEMIGAP_H5_CHECK(H5Tcopy(H5T_C_S1)), H5Tclose);
+  AEMIGAP_H5_CHECK(H5Tset_size(t, H5T_VARIABLE));
+  AEMIGAP_H5_CHECK(H5Tset_cset(t, H5T_CSET_UTF8));
+  return t;
+}
+
+// Link-creation properties that make missing parent groups ("/mirna" for "/mirna/name").
+Handle link_props() {
+  Handle p(AEMIGAP_H5_CHECK(H5Pcreate(H5P_LINK_CREATE)), H5Pclose);
+  AEMIGAP_H5_CHECK(H5Pset_create_intermediate_group(p, 1));
+  return p;
+}
+
+// Chunked + shuffle + deflate dataset creation properties; chunks of about 1 MiB.
+Handle dataset_props(const std::vector<hsize_t>& dims, std::size_t elem_size, bool compress, hsize_t chunk_rows = 0) {
+  Handle p(AEMIGAP_H5_CHECK(H5Pcreate(H5P_DATASET_CREATE)), H5Pclose);
+  bool empty = std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; });
+  if (empty || dims.empty() || (!compress && chunk_rows == 0)) return p;  // contiguous
+  std::vector<hsize_t> chunk(dims);
+  hsize_t row_elems = 1;
+  for (std::size_t i = 1; i < dims.size(); ++i) row_elems *= dims[i];
+  if (chunk_rows == 0) chunk_rows = std::max<hsize_t>(1, (1u << 20) / (row_elems * elem_size));
+  chunk[0] = std::min(dims[0], chunk_rows);
+  AEMIGAP_H5_CHECK(H5Pset_chunk(p, static_cast<int>(chunk.size()), chunk.data()));
+  if (compress) {
+    AEMIGAP_H5_CHECK(H5Pset_shuffle(p));
+    AEMIGAP_H5_CHECK(H5Pset_deflate(p, 4));
+  }
+  return p;
+}
+
+hid_t open_object(hid_t file, const std::string& obj) {
+  return AEMIGAP_H5_CHECK(H5Oopen(file, obj.c_str(), H5P_DEFAULT));
+}
+
+Handle open_attr_for_write(hid_t file, const std::string& obj, const std::string& name, hid_t type, hid_t space) {
+  Handle o(open_object(file, obj), H5Oclose);
+  if (AEMIGAP_H5_CHECK(H5Aexists(o, name.c_str())) > 0) AEMIGAP_H5_CHECK(H5Adelete(o, name.c_str()));
+  return Handle(AEMIGAP_H5_CHECK(H5Acreate2(o, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT)), H5Aclose);
+}
+
+Handle open_attr(hid_t file, const std::string& obj, const std::string& name) {
+  Handle o(open_object(file, obj), H5Oclose);
+  if (AEMIGAP_H5_CHECK(H5Aexists(o, name.c_str())) <= 0)
+    throw Error("store has no attribute '" + name + "' on " + obj);
+  return Handle(AEMIGAP_H5_CHECK(H5Aopen(o, name.c_str(), H5P_DEFAULT)), H5Aclose);
+}
+
+}  // namespace
+
+// ----------------------------------------------------------------------------- open/close
+
+Store Store::create(const std::string& path) {
+  quiet_hdf5();
+  Handle fcpl(AEMIGAP_H5_CHECK(H5Pcreate(H5P_FILE_CREATE)), H5Pclose);
+  // Track creation order so h5py lists groups in the order stages wrote them.
+  AEMIGAP_H5_CHECK(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED));
+  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+  if (f < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw Error("cannot create HDF5 store " + path + " (folder missing or not writable?)");
+  }
+  return Store(path, f, false);
+}
+
+Store Store::open(const std::string& path, Mode mode) {
+  quiet_hdf5();
+  if (!fs::exists(path))
+    throw InputError(path, 0, "store not found (run `aemigap ingest` first, or pass --store)");
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw InputError(path, 0, "not an HDF5 file");
+  }
+  hid_t f = H5Fopen(path.c_str(), mode == Mode::ReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT);
+  if (f < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw InputError(path, 0, "cannot open HDF5 store (locked by another process? set HDF5_USE_FILE_LOCKING=FALSE on shared file systems)");
+  }
+  return Store(path, f, false);
+}
+
+Store Store::open_parallel(const std::string& path, MPI_Comm comm, Mode mode) {
+  quiet_hdf5();
+  Handle fapl(AEMIGAP_H5_CHECK(H5Pcreate(H5P_FILE_ACCESS)), H5Pclose);
+  AEMIGAP_H5_CHECK(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL));
+  AEMIGAP_H5_CHECK(H5Pset_all_coll_metadata_ops(fapl, true));
+  AEMIGAP_H5_CHECK(H5Pset_coll_metadata_write(fapl, true));
+  hid_t f = H5Fopen(path.c_str(), mode == Mode::ReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, fapl);
+  if (f < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw InputError(path, 0, "cannot open HDF5 store for parallel access");
+  }
+  return Store(path, f, true);
+}
+
+Store::Store(Store&& o) noexcept : path_(std::move(o.path_)), file_(o.file_), parallel_(o.parallel_) { o.file_ = -1; }
+
+Store& Store::operator=(Store&& o) noexcept {
+  if (this != &o) {
+    close();
+    path_ = std::move(o.path_);
+    file_ = o.file_;
+    parallel_ = o.parallel_;
+    o.file_ = -1;
+  }
+  return *this;
+}
+
+Store::~Store() {
+  if (file_ >= 0) H5Fclose(file_);
+}
+
+void Store::close() {
+  if (file_ >= 0) {
+    hid_t f = file_;
+    file_ = -1;
+    AEMIGAP_H5_CHECK(H5Fclose(f));
+  }
+}
+
+void Store::flush() { AEMIGAP_H5_CHECK(H5Fflush(file_, H5F_SCOPE_GLOBAL)); }
+
+bool Store::exists(const std::string& name) const {
+  // H5Lexists needs each parent to exist: walk the path.
+  std::string partial;
+  std::size_t start = name[0] == '/' ? 1 : 0;
+  while (start <= name.size()) {
+    std::size_t slash = name.find('/', start);
+    partial = name.substr(0, slash);
+    if (AEMIGAP_H5_CHECK(H5Lexists(file_, partial.c_str(), H5P_DEFAULT)) <= 0) return false;
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return true;
+}
+
+void Store::remove(const std::string& name) {
+  if (exists(name)) AEMIGAP_H5_CHECK(H5Ldelete(file_, name.c_str(), H5P_DEFAULT));
+}
+
+void Store::move(const std::string& from, const std::string& to) {
+  remove(to);
+  AEMIGAP_H5_CHECK(H5Lmove(file_, from.c_str(), file_, to.c_str(), link_props(), H5P_DEFAULT));
+}
+
+// ----------------------------------------------------------------------------- strings
+
+void Store::write_strings(const std::string& name, const std::vector<std::string>& values) {
+  remove(name);
+  std::vector<const char*> ptrs;
+  ptrs.reserve(values.size());
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  hsize_t n = values.size();
+  Handle type = string_type();
+  Handle space(AEMIGAP_H5_CHECK(H5Screate_simple(1, &n, nullptr)), H5Sclose);
+  Handle dcpl(AEMIGAP_H5_CHECK(H5Pcreate(H5P_DATASET_CREATE)), H5Pclose);
+  Handle d(AEMIGAP_H5_CHECK(H5Dcreate2(file_, name.c_str(), type, space, link_props(), dcpl, H5P_DEFAULT)), H5Dclose);
+  if (n > 0) AEMIGAP_H5_CHECK(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()));
+}
+
+std::vector<std::string> Store::read_strings(const std::string& name) const {
+  if (!exists(name)) throw InputError(path_, 0, "store has no dataset " + name);
+  Handle d(AEMIGAP_H5_CHECK(H5Dopen2(file_, name.c_str(), H5P_DEFAULT)), H5Dclose);
+  Handle space(AEMIGAP_H5_CHECK(H5Dget_space(d)), H5Sclose);
+  hssize_t n = AEMIGAP_H5_CHECK(H5Sget_simple_extent_npoints(space));
+  std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+  Handle type = string_type();
+  if (n > 0) AEMIGAP_H5_CHECK(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()));
+  std::vector<std::string> out;
+  out.reserve(ptrs.size());
+  for (char* p : ptrs) out.emplace_back(p ? p : "");
+  if (n > 0) H5Dvlen_reclaim(type, space, H5P_DEFAULT, ptrs.data());
+  return out;
+}
+
+// ----------------------------------------------------------------------------- numeric
+
+template <class T>
+void Store::write(const std::string& name, const std::vector<T>& data, const std::vector<std::uint64_t>& dims,
+                  bool compress) {
+  std::vector<hsize_t> hd(dims.begin(), dims.end());
+  hsize_t total = 1;
+  for (hsize_t d : hd) total *= d;
+  AEMIGAP_CHECK(total == data.size(), "dataset " << name << ": " << data.size() << " values for shape of " << total);
+  remove(name);
+  Handle space(AEMIGAP_H5_CHECK(H5Screate_simple(static_cast<int>(hd.size()), hd.data(), nullptr)), H5Sclose);
+  Handle dcpl = dataset_props(hd, sizeof(T), compress);
+  Handle d(AEMIGAP_H5_CHECK(H5Dcreate2(file_, name.c_str(), native_type<T>(), space, link_props(), dcpl, H5P_DEFAULT)),
+           H5Dclose);
+  if (total > 0) AEMIGAP_H5_CHECK(H5Dwrite(d, native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()));
+}
+
+std::vector<std::uint64_t> Store::dims(const std::string& name) const {
+  if (!exists(name)) throw InputError(path_, 0, "store has no dataset " + name);
+  Handle d(AEMIGAP_H5_CHECK(H5Dopen2(file_, name.c_str(), H5P_DEFAULT)), H5Dclose);
+  Handle space(AEMIGAP_H5_CHECK(H5Dget_space(d)), H5Sclose);
+  int rank = AEMIGAP_H5_CHECK(H5Sget_simple_extent_ndims(space));
+  std::vector<hsize_t> hd(static_cast<std::size_t>(rank));
+  AEMIGAP_H5_CHECK(H5Sget_simple_extent_dims(space, hd.data(), nullptr));
+  return std::vector<std::uint64_t>(hd.begin(), hd.end());
+}
+
+template <class T>
+std::vector<T> Store::read(const std::string& name, std::vector<std::uint64_t>* out_dims) const {
+  auto shape = dims(name);
+  std::uint64_t total = 1;
+  for (auto d : shape) total *= d;
+  std::vector<T> data(total);
+  Handle d(AEMIGAP_H5_CHECK(H5Dopen2(file_, name.c_str(), H5P_DEFAULT)), H5Dclose);
+  if (total > 0) AEMIGAP_H5_CHECK(H5Dread(d, native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()));
+  if (out_dims) *out_dims = shape;
+  return data;
+}
+
+template <class T>
+void Store::create_dataset(const std::string& name, std::uint64_t rows, std::uint64_t cols, std::uint64_t chunk_rows,
+                           bool compress) {
+  remove(name);
+  std::vector<hsize_t> hd{rows, cols};
+  Handle space(AEMIGAP_H5_CHECK(H5Screate_simple(2, hd.data(), nullptr)), H5Sclose);
+  Handle dcpl = dataset_props(hd, sizeof(T), compress, chunk_rows);
+  if (parallel_) AEMIGAP_H5_CHECK(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY));
+  Handle d(AEMIGAP_H5_CHECK(H5Dcreate2(file_, name.c_str(), native_type<T>(), space, link_props(), dcpl, H5P_DEFAULT)),
+           H5Dclose);
+}
+
+template <class T>
+void Store::write_rows(const std::string& name, std::uint64_t first_row, std::uint64_t nrows, const T* data,
+                       bool collective) {
+  Handle d(AEMIGAP_H5_CHECK(H5Dopen2(file_, name.c_str(), H5P_DEFAULT)), H5Dclose);
+  Handle fspace(AEMIGAP_H5_CHECK(H5Dget_space(d)), H5Sclose);
+  hsize_t fd[2];
+  AEMIGAP_H5_CHECK(H5Sget_simple_extent_dims(fspace, fd, nullptr));
+  AEMIGAP_CHECK(first_row + nrows <= fd[0], "rows " << first_row << "+" << nrows << " beyond " << name << " (" << fd[0] << ")");
+  hsize_t start[2] = {first_row, 0}, count[2] = {nrows, fd[1]};
+  if (nrows > 0) AEMIGAP_H5_CHECK(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr));
+  else AEMIGAP_H5_CHECK(H5Sselect_none(fspace));
+  Handle mspace(AEMIGAP_H5_CHECK(H5Screate_simple(2, count, nullptr)), H5Sclose);
+  if (nrows == 0) AEMIGAP_H5_CHECK(H5Sselect_none(mspace));
+  Handle dxpl(AEMIGAP_H5_CHECK(H5Pcreate(H5P_DATASET_XFER)), H5Pclose);
+  if (parallel_) AEMIGAP_H5_CHECK(H5Pset_dxpl_mpio(dxpl, collective ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT));
+  AEMIGAP_H5_CHECK(H5Dwrite(d, native_type<T>(), mspace, fspace, dxpl, data));
+}
+
+template <class T>
+void Store::read_rows(const std::string& name, std::uint64_t first_row, std::uint64_t nrows, T* data) const {
+  Handle d(AEMIGAP_H5_CHECK(H5Dopen2(file_, name.c_str(), H5P_DEFAULT)), H5Dclose);
+  Handle fspace(AEMIGAP_H5_CHECK(H5Dget_space(d)), H5Sclose);
+  hsize_t fd[2];
+  AEMIGAP_H5_CHECK(H5Sget_simple_extent_dims(fspace, fd, nullptr));
+  AEMIGAP_CHECK(first_row + nrows <= fd[0], "rows " << first_row << "+" << nrows << " beyond " << name);
+  if (nrows == 0) return;
+  hsize_t start[2] = {first_row, 0}, count[2] = {nrows, fd[1]};
+  AEMIGAP_H5_CHECK(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr));
+  Handle mspace(AEMIGAP_H5_CHECK(H5Screate_simple(2, count, nullptr)), H5Sclose);
+  AEMIGAP_H5_CHECK(H5Dread(d, native_type<T>(), mspace, fspace, H5P_DEFAULT, data));
+}
+
+#define AEMIGAP_STORE_INSTANTIATE(T)                                                                            \
+  template void Store::write<T>(const std::string&, const std::vector<T>&, const std::vector<std::uint64_t>&, bool); \
+  template std::vector<T> Store::read<T>(const std::string&, std::vector<std::uint64_t>*) const;               \
+  template void Store::create_dataset<T>(const std::string&, std::uint64_t, std::uint64_t, std::uint64_t, bool); \
+  template void Store::write_rows<T>(const std::string&, std::uint64_t, std::uint64_t, const T*, bool);        \
+  template void Store::read_rows<T>(const std::string&, std::uint64_t, std::uint64_t, T*) const;
+AEMIGAP_STORE_INSTANTIATE(float)
+AEMIGAP_STORE_INSTANTIATE(double)
+AEMIGAP_STORE_INSTANTIATE(std::int32_t)
+AEMIGAP_STORE_INSTANTIATE(std::int64_t)
+AEMIGAP_STORE_INSTANTIATE(std::uint8_t)
+AEMIGAP_STORE_INSTANTIATE(std::uint64_t)
+#undef AEMIGAP_STORE_INSTANTIATE
+
+// ----------------------------------------------------------------------------- attributes
+
+void Store::set_attr(const std::string& obj, const std::string& name, const std::string& value) {
+  Handle type = string_type();
+  Handle space(AEMIGAP_H5_CHECK(H5Screate(H5S_SCALAR)), H5Sclose);
+  Handle a = open_attr_for_write(file_, obj, name, type, space);
+  const char* p = value.c_str();
+  AEMIGAP_H5_CHECK(H5Awrite(a, type, &p));
+}
+
+void Store::set_attr(const std::string& obj, const std::string& name, std::int64_t value) {
+  Handle space(AEMIGAP_H5_CHECK(H5Screate(H5S_SCALAR)), H5Sclose);
+  Handle a = open_attr_for_write(file_, obj, name, H5T_NATIVE_INT64, space);
+  AEMIGAP_H5_CHECK(H5Awrite(a, H5T_NATIVE_INT64, &value));
+}
+
+void Store::set_attr(const std::string& obj, const std::string& name, double value) {
+  Handle space(AEMIGAP_H5_CHECK(H5Screate(H5S_SCALAR)), H5Sclose);
+  Handle a = open_attr_for_write(file_, obj, name, H5T_NATIVE_DOUBLE, space);
+  AEMIGAP_H5_CHECK(H5Awrite(a, H5T_NATIVE_DOUBLE, &value));
+}
+
+void Store::set_attr(const std::string& obj, const std::string& name, const std::vector<double>& values) {
+  hsize_t n = values.size();
+  Handle space(AEMIGAP_H5_CHECK(H5Screate_simple(1, &n, nullptr)), H5Sclose);
+  Handle a = open_attr_for_write(file_, obj, name, H5T_NATIVE_DOUBLE, space);
+  if (n) AEMIGAP_H5_CHECK(H5Awrite(a, H5T_NATIVE_DOUBLE, values.data()));
+}
+
+bool Store::has_attr(const std::string& obj, const std::string& name) const {
+  if (!exists(obj) && obj != "/") return false;
+  Handle o(open_object(file_, obj), H5Oclose);
+  return AEMIGAP_H5_CHECK(H5Aexists(o, name.c_str())) > 0;
+}
+
+std::string Store::attr_string(const std::string& obj, const std::string& name) const {
+  Handle a = open_attr(file_, obj, name);
+  Handle type = string_type();
+  char* p = nullptr;
+  AEMIGAP_H5_CHECK(H5Aread(a, type, &p));
+  std::string out = p ? p : "";
+  H5free_memory(p);
+  return out;
+}
+
+std::int64_t Store::attr_int(const std::string& obj, const std::string& name) const {
+  Handle a = open_attr(file_, obj, name);
+  std::int64_t v = 0;
+  AEMIGAP_H5_CHECK(H5Aread(a, H5T_NATIVE_INT64, &v));
+  return v;
+}
+
+double Store::attr_double(const std::string& obj, const std::string& name) const {
+  Handle a = open_attr(file_, obj, name);
+  double v = 0;
+  AEMIGAP_H5_CHECK(H5Aread(a, H5T_NATIVE_DOUBLE, &v));
+  return v;
+}
+
+std::vector<double> Store::attr_doubles(const std::string& obj, const std::string& name) const {
+  Handle a = open_attr(file_, obj, name);
+  Handle space(AEMIGAP_H5_CHECK(H5Aget_space(a)), H5Sclose);
+  hssize_t n = AEMIGAP_H5_CHECK(H5Sget_simple_extent_npoints(space));
+  std::vector<double> v(static_cast<std::size_t>(n));
+  if (n) AEMIGAP_H5_CHECK(H5Aread(a, H5T_NATIVE_DOUBLE, v.data()));
+  return v;
+}
+
+void Store::stamp(const std::string& stage, const std::string& config_ini) {
+  char when[32];
+  std::time_t t = std::time(nullptr);
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  set_attr("/", "aemigap_version", std::string(version()));
+  set_attr("/", "git_commit", std::string(git_commit()));
+  set_attr("/", "config", config_ini);
+  set_attr("/", "last_stage", stage);
+  set_attr("/", "last_written_utc", std::string(when));
+  set_attr("/", "format", std::string("aemigap-store-1"));
+}
+
+// ----------------------------------------------------------------------------- StoreUpdate
+
+namespace {
+Store open_update_copy(const std::string& path, const std::string& tmp, bool fresh) {
+  std::remove(tmp.c_str());
+  if (fresh) {
+    fs::path dir = fs::path(path).parent_path();
+    if (!dir.empty()) fs::create_directories(dir);
+    return Store::create(tmp);
+  }
+  Store::open(path, Store::Mode::ReadOnly).close();  // clear error if missing or not HDF5
+  fs::copy_file(path, tmp, fs::copy_options::overwrite_existing);
+  return Store::open(tmp, Store::Mode::ReadWrite);
+}
+}  // namespace
+
+StoreUpdate::StoreUpdate(std::string path, bool fresh)
+    : path_(std::move(path)), tmp_(temp_path_for(path_)), store_(open_update_copy(path_, tmp_, fresh)) {}
+
+StoreUpdate::~StoreUpdate() {
+  if (!committed_) {
+    try {
+      store_.close();
+    } catch (...) {
+    }
+    std::remove(tmp_.c_str());
+  }
+}
+
+void StoreUpdate::commit() {
+  store_.close();
+  rename_into_place(tmp_, path_);
+  committed_ = true;
+}
+
+}  // namespace aemigap

@@ -1,0 +1,184 @@
+#include "aemigap/data/dataset.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "aemigap/core/config.hpp"
+#include "aemigap/core/error.hpp"
+#include "aemigap/core/log.hpp"
+#include "aemigap/core/store.hpp"
+#include "aemigap/data/fasta.hpp"
+#include "aemigap/data/pairs.hpp"
+
+namespace aemigap {
+
+namespace {
+std::string with_commas(std::uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return s;
+}
+}  // namespace
+
+std::string IngestReport::to_text() const {
+  std::ostringstream os;
+  auto n = [](std::uint64_t v) { return with_commas(v); };
+  os << "pairs file        " << pairs_path << " (" << pairs_format << "): " << n(pair_records) << " records";
+  if (skipped_species) os << ", " << n(skipped_species) << " non-human rows skipped";
+  os << ", " << n(distinct_input_pairs) << " distinct pairs\n";
+  os << "sequences         " << n(fasta_mirnas) << " miRNAs, " << n(fasta_genes) << " genes in FASTA";
+  if (fasta_duplicates_merged) os << " (" << n(fasta_duplicates_merged) << " identical duplicates merged)";
+  os << "\n";
+  os << "aliases           " << n(aliases) << " entries; " << n(symbols_renamed)
+     << " pair symbols mapped to a different FASTA key\n";
+  os << "dropped           " << n(dropped_no_mirna_seq) << " pairs: miRNA has no sequence ("
+     << n(mirnas_without_seq) << " miRNAs)\n";
+  os << "                  " << n(dropped_no_gene_seq) << " pairs: gene has no sequence (" << n(symbols_without_seq)
+     << " symbols)\n";
+  os << "                  " << n(dropped_neither) << " pairs: neither has a sequence\n";
+  os << "merged            " << n(merged_by_mapping) << " pairs that became duplicates after alias mapping\n";
+  os << "kept              " << n(positives) << " positive pairs, " << n(mirnas) << " miRNAs, " << n(genes)
+     << " genes\n";
+  os << "unknown pool      " << n(pool) << " pairs (" << n(mirnas) << " x " << n(genes) << " - " << n(positives)
+     << ")\n";
+  return os.str();
+}
+
+Dataset ingest(const Config& cfg, IngestReport* report_out) {
+  IngestReport rep;
+  Stopwatch sw;
+
+  std::size_t dup_m = 0, dup_g = 0;
+  auto mirna_fa = read_fasta(cfg.mirna_fasta, Alphabet::Rna, &dup_m);
+  auto gene_fa = read_fasta(cfg.gene_fasta, cfg.gene_alphabet == "protein" ? Alphabet::Protein : Alphabet::Nucleotide,
+                            &dup_g);
+  rep.fasta_mirnas = mirna_fa.size();
+  rep.fasta_genes = gene_fa.size();
+  rep.fasta_duplicates_merged = dup_m + dup_g;
+  std::unordered_map<std::string, const FastaRecord*> mseq, gseq;
+  for (const auto& r : mirna_fa) mseq.emplace(r.id, &r);
+  for (const auto& r : gene_fa) gseq.emplace(r.id, &r);
+  log_debug("read FASTA in " + human_seconds(sw.seconds()));
+
+  std::unordered_map<std::string, std::string> aliases;
+  if (!cfg.aliases.empty()) aliases = read_aliases(cfg.aliases);
+  rep.aliases = aliases.size();
+
+  PairFormat fmt = resolve_pair_format(cfg.pairs, cfg.pairs_format);
+  PairReadStats pst;
+  auto raw = read_pairs(cfg.pairs, fmt, &pst);
+  rep.pairs_path = cfg.pairs;
+  rep.pairs_format = pair_format_name(fmt);
+  rep.pair_records = pst.records;
+  rep.skipped_species = pst.skipped_species;
+
+  // Distinct input pairs, then map: miRNA by name, gene symbol -> alias (or itself) -> FASTA key.
+  std::set<std::pair<std::string, std::string>> distinct;
+  for (const auto& p : raw) distinct.emplace(p.mirna, p.gene);
+  rep.distinct_input_pairs = distinct.size();
+
+  std::set<std::string> missing_m, missing_g;
+  std::set<std::pair<std::string, std::string>> kept;  // (miRNA, gene key)
+  std::map<std::string, std::set<std::string>> symbols_of_key;
+  std::unordered_set<std::string> renamed;
+  for (const auto& [m, sym] : distinct) {
+    auto a = aliases.find(sym);
+    const std::string& key = a == aliases.end() ? sym : a->second;
+    bool hm = mseq.count(m) > 0, hg = gseq.count(key) > 0;
+    if (!hm) missing_m.insert(m);
+    if (!hg) missing_g.insert(sym);
+    if (!hm && !hg) ++rep.dropped_neither;
+    else if (!hm) ++rep.dropped_no_mirna_seq;
+    else if (!hg) ++rep.dropped_no_gene_seq;
+    else {
+      if (!kept.emplace(m, key).second) ++rep.merged_by_mapping;
+      symbols_of_key[key].insert(sym);
+      if (key != sym) renamed.insert(sym);
+    }
+  }
+  rep.mirnas_without_seq = missing_m.size();
+  rep.symbols_without_seq = missing_g.size();
+  rep.symbols_renamed = renamed.size();
+
+  Dataset d;
+  std::set<std::string> mset, gset;
+  for (const auto& [m, g] : kept) {
+    mset.insert(m);
+    gset.insert(g);
+  }
+  std::unordered_map<std::string, std::int32_t> mi, gi;
+  for (const auto& m : mset) {
+    mi.emplace(m, static_cast<std::int32_t>(d.mirna_names.size()));
+    d.mirna_names.push_back(m);
+    d.mirna_sequences.push_back(mseq.at(m)->sequence);
+  }
+  for (const auto& g : gset) {
+    gi.emplace(g, static_cast<std::int32_t>(d.gene_names.size()));
+    d.gene_names.push_back(g);
+    d.gene_sequences.push_back(gseq.at(g)->sequence);
+    std::string syms;
+    for (const auto& s : symbols_of_key[g]) syms += (syms.empty() ? "" : ";") + s;
+    d.gene_symbols.push_back(syms);
+  }
+  d.positives.reserve(kept.size());
+  for (const auto& [m, g] : kept) d.positives.push_back({mi.at(m), gi.at(g)});
+  std::sort(d.positives.begin(), d.positives.end());
+
+  rep.positives = d.positives.size();
+  rep.mirnas = d.mirna_names.size();
+  rep.genes = d.gene_names.size();
+  rep.pool = d.pool_size();
+  if (d.positives.empty())
+    throw InputError(cfg.pairs, 0, "no pair has sequences for both its miRNA and its gene: check that the names in " +
+                                       cfg.pairs + " match the FASTA ids (and the alias table)");
+  if (report_out) *report_out = rep;
+  return d;
+}
+
+void write_dataset(Store& s, const Dataset& d) {
+  s.write_strings("/mirna/name", d.mirna_names);
+  s.write_strings("/mirna/sequence", d.mirna_sequences);
+  s.write_strings("/gene/name", d.gene_names);
+  s.write_strings("/gene/symbols", d.gene_symbols);
+  s.write_strings("/gene/sequence", d.gene_sequences);
+  std::vector<std::int32_t> flat;
+  flat.reserve(d.positives.size() * 2);
+  for (const auto& p : d.positives) {
+    flat.push_back(p[0]);
+    flat.push_back(p[1]);
+  }
+  s.write("/pairs/positive", flat, {d.positives.size(), 2});
+  s.set_attr("/pairs/positive", "columns", std::string("mirna_index,gene_index"));
+  s.set_attr("/pairs", "n_positive", static_cast<std::int64_t>(d.positives.size()));
+  s.set_attr("/pairs", "n_mirna", static_cast<std::int64_t>(d.n_mirna()));
+  s.set_attr("/pairs", "n_gene", static_cast<std::int64_t>(d.n_gene()));
+  s.set_attr("/pairs", "n_unknown_pool", static_cast<std::int64_t>(d.pool_size()));
+}
+
+Dataset read_dataset(const Store& s) {
+  if (!s.exists("/pairs/positive"))
+    throw InputError(s.path(), 0, "store has no ingested dataset (/pairs/positive): run `aemigap ingest` first");
+  Dataset d;
+  d.mirna_names = s.read_strings("/mirna/name");
+  d.mirna_sequences = s.read_strings("/mirna/sequence");
+  d.gene_names = s.read_strings("/gene/name");
+  d.gene_symbols = s.read_strings("/gene/symbols");
+  d.gene_sequences = s.read_strings("/gene/sequence");
+  std::vector<std::uint64_t> dims;
+  auto flat = s.read<std::int32_t>("/pairs/positive", &dims);
+  if (dims.size() != 2 || dims[1] != 2) throw InputError(s.path(), 0, "/pairs/positive must have shape [n, 2]");
+  d.positives.resize(dims[0]);
+  for (std::size_t i = 0; i < dims[0]; ++i) {
+    d.positives[i] = {flat[2 * i], flat[2 * i + 1]};
+    if (flat[2 * i] < 0 || static_cast<std::uint64_t>(flat[2 * i]) >= d.n_mirna() || flat[2 * i + 1] < 0 ||
+        static_cast<std::uint64_t>(flat[2 * i + 1]) >= d.n_gene())
+      throw InputError(s.path(), 0, "/pairs/positive row " + std::to_string(i) + " indexes past the name tables");
+  }
+  return d;
+}
+
+}  // namespace aemigap
