@@ -11,6 +11,8 @@ namespace aemigap::cli {
 int run_pipeline(Context& ctx) {
   const std::vector<std::pair<const char*, int (*)(Context&)>> stages = {
       {"ingest", run_ingest},
+      {"embed", run_embed},
+      {"negatives", run_negatives},
   };
   std::vector<std::pair<const char*, double>> times;
   Stopwatch total;

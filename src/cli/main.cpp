@@ -19,6 +19,8 @@ namespace aemigap::cli {
 const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"ingest", "read pairs + sequences, validate, write a fresh store", run_ingest},
+      {"embed", "Protein2Vec (doc2vec over k-mers) vectors for every miRNA and gene", run_embed},
+      {"negatives", "distance-filtered negatives drawn from the unknown pool (MPI: ranks split miRNAs)", run_negatives},
       {"run", "the whole pipeline (every stage below, in order)", run_pipeline},
   };
   return list;

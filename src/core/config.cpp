@@ -46,10 +46,16 @@ template <> void resolve_relative<std::string>(std::string& v, const fs::path& d
   if (!v.empty() && fs::path(v).is_relative()) v = (dir / v).lexically_normal().string();
 }
 
+// A bool given without a value ("--deterministic") means true.
+template <class T> po::typed_value<T>* make_value() {
+  if constexpr (std::is_same_v<T, bool>) return po::value<T>()->implicit_value(true, "true");
+  else return po::value<T>();
+}
+
 po::options_description make_options(bool with_config) {
   po::options_description desc;
   if (with_config) desc.add_options()("config", po::value<std::string>(), "INI config file");
-#define AEMIGAP_ADD(type, member, name, section, kind, def, help) desc.add_options()(name, po::value<type>(), help);
+#define AEMIGAP_ADD(type, member, name, section, kind, def, help) desc.add_options()(name, make_value<type>(), help);
   AEMIGAP_CONFIG_FIELDS(AEMIGAP_ADD)
 #undef AEMIGAP_ADD
   return desc;
@@ -179,6 +185,18 @@ void Config::validate() const {
   if (threads < 0) throw ConfigError("option 'threads' must be >= 0 (0 = automatic)");
   if (!(progress_interval > 0)) throw ConfigError("option 'progress-interval' must be > 0 seconds");
   if (store.empty()) throw ConfigError("option 'store' must name a file");
+  check_choice("embed-mode", embed_mode, {"dm", "dbow"});
+  if (embed_k < 1 || embed_k > 7) throw ConfigError("option 'embed-k' must be 1..7");
+  if (embed_frames < 1 || embed_frames > embed_k) throw ConfigError("option 'embed-frames' must be 1..embed-k");
+  if (embed_dims < 1 || embed_window < 1 || embed_negative < 1 || embed_epochs < 1 || embed_min_count < 1)
+    throw ConfigError("options embed-dims, embed-window, embed-negative, embed-epochs, embed-min-count must be >= 1");
+  if (!(embed_alpha > 0) || embed_min_alpha < 0 || embed_min_alpha > embed_alpha)
+    throw ConfigError("options embed-alpha > 0 and 0 <= embed-min-alpha <= embed-alpha");
+  if (embed_mirna_epochs < 0 || embed_mirna_window < 0)
+    throw ConfigError("options embed-mirna-epochs and embed-mirna-window must be >= 0 (0 = as for genes)");
+  if (embed_sample < 0) throw ConfigError("option 'embed-sample' must be >= 0");
+  check_choice("negatives-method", negatives_method, {"distance", "uniform"});
+  if (!(negatives_ratio > 0)) throw ConfigError("option 'negatives-ratio' must be > 0");
 }
 
 std::string Config::to_ini() const {

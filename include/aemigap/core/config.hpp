@@ -45,7 +45,39 @@ enum class FieldKind { Plain, Path };
     "protein | nucleotide: alphabet of gene-fasta (nucleotide: U is read as T)")                  \
   X(std::string, aliases, "aliases", "ingest", Path, "data/gene_symbol_aliases.tsv.gz",           \
     "Optional TSV (header, 2 columns) mapping pair gene symbols to gene-fasta keys; "             \
-    "symbols not listed map to themselves; empty = none")
+    "symbols not listed map to themselves; empty = none")                                       \
+  /* embed */                                                                                     \
+  X(int, embed_k, "embed-k", "embed", Plain, 3, "k-mer length of the Protein2Vec words (1..7)")   \
+  X(int, embed_frames, "embed-frames", "embed", Plain, 3,                                         \
+    "reading frames per sequence (1..k): frame f gives the non-overlapping k-mers from f")         \
+  X(int, embed_dims, "embed-dims", "embed", Plain, 64, "embedding size (the pair vector is twice this)") \
+  X(int, embed_window, "embed-window", "embed", Plain, 7, "context window (words each side)")     \
+  X(int, embed_negative, "embed-negative", "embed", Plain, 5, "negative samples per word")       \
+  X(int, embed_epochs, "embed-epochs", "embed", Plain, 25, "passes over the corpus")             \
+  X(int, embed_mirna_epochs, "embed-mirna-epochs", "embed", Plain, 0,                             \
+    "passes over the miRNA corpus (its own model); 0 = embed-epochs")                             \
+  X(int, embed_mirna_window, "embed-mirna-window", "embed", Plain, 0,                             \
+    "context window of the miRNA model; 0 = embed-window")                                        \
+  X(int, embed_min_count, "embed-min-count", "embed", Plain, 1, "drop words seen fewer times")   \
+  X(std::string, embed_mode, "embed-mode", "embed", Plain, "dm", "dm (PV-DM) | dbow (PV-DBOW)")    \
+  X(bool, embed_dm_mean, "embed-dm-mean", "embed", Plain, true,                                   \
+    "PV-DM input is the mean (true) or the sum (false) of the document and context vectors")      \
+  X(double, embed_alpha, "embed-alpha", "embed", Plain, 0.025, "initial learning rate")           \
+  X(double, embed_min_alpha, "embed-min-alpha", "embed", Plain, 0.0001,                           \
+    "final learning rate (linear decay over all epochs)")                                         \
+  X(double, embed_sample, "embed-sample", "embed", Plain, 0.001,                                  \
+    "down-sampling threshold of frequent words (0 = off)")                                        \
+  X(bool, deterministic, "deterministic", "embed", Plain, false,                                  \
+    "one training thread and a fixed order: the same seed gives identical vectors")               \
+  X(std::string, mirna_families, "mirna-families", "embed", Path,                                 \
+    "data/targetscan8_human_miR_family_info.txt.gz",                                              \
+    "TargetScan miR_Family_Info (Seed.m8 per miRNA) for the seed-family check; empty = skip")    \
+  /* negatives */                                                                                 \
+  X(std::string, negatives_method, "negatives-method", "negatives", Plain, "distance",            \
+    "distance (the paper: pairs farther than the positives' mean by Euclidean, cosine and "       \
+    "Mahalanobis distance) | uniform (any unknown pair)")                                         \
+  X(double, negatives_ratio, "negatives-ratio", "negatives", Plain, 1.0,                          \
+    "negatives drawn per positive pair")
 
 struct Config {
 #define AEMIGAP_CONFIG_MEMBER(type, member, name, section, kind, def, help) type member = def;

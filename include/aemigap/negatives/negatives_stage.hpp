@@ -1,0 +1,43 @@
+// The negatives stage: thresholds from the positives, a two-pass scan of the unknown pool
+// split by miRNA rows over the ranks, and a seeded uniform draw among the candidates.
+//
+// Pass 1 counts candidates per row on each rank; the counts are all-gathered, so every
+// rank knows each row's first candidate ordinal and the total. Every rank draws the same
+// sorted set of ordinals from the seed; pass 2 picks those out of its own rows. The result
+// is identical for any number of ranks (and threads).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "aemigap/negatives/scan.hpp"
+
+namespace aemigap {
+struct Config;
+struct Dataset;
+class Store;
+namespace dist {
+class Communicator;
+}
+}  // namespace aemigap
+
+namespace aemigap::negatives {
+
+struct NegativesResult {
+  std::string method;
+  Thresholds thresholds;
+  ScanCounts counts;
+  std::uint64_t requested = 0;
+  std::vector<Pair> negatives;  // sorted; complete on every rank
+  double scan_seconds = 0;      // pass 1 (the whole-pool scan)
+  double seconds = 0;           // everything
+  double whitening_ridge = 0;
+  std::string report() const;
+};
+
+NegativesResult build_negatives(const Dataset& d, const std::vector<float>& mirna, const std::vector<float>& gene,
+                                std::size_t dims, const Config& cfg, dist::Communicator& comm, int threads);
+
+void write_negatives(Store& s, const NegativesResult& r);
+
+}  // namespace aemigap::negatives

@@ -1,0 +1,284 @@
+#include "aemigap/embed/doc2vec.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "aemigap/core/error.hpp"
+#include "aemigap/core/rng.hpp"
+
+namespace aemigap::embed {
+
+namespace {
+
+// gensim's sigmoid table: f clipped to [-6, 6], 1000 entries.
+constexpr int kExpTableSize = 1000;
+constexpr float kMaxExp = 6.0f;
+struct ExpTable {
+  float v[kExpTableSize];
+  ExpTable() {
+    for (int i = 0; i < kExpTableSize; ++i) {
+      float e = std::exp((static_cast<float>(i) / kExpTableSize * 2 - 1) * kMaxExp);
+      v[i] = e / (e + 1);
+    }
+  }
+};
+const ExpTable kExp;
+
+inline float dot(const float* a, const float* b, int n) {
+  float s = 0;
+#pragma GCC ivdep
+  for (int i = 0; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+inline void axpy(float g, const float* x, float* y, int n) {
+#pragma GCC ivdep
+  for (int i = 0; i < n; ++i) y[i] += g * x[i];
+}
+
+// One negative-sampling step: l1 predicts `word` (label 1) and `negative` sampled words
+// (label 0). Accumulates the input error into work; updates output weights if learn_out.
+template <int D>
+inline void train_negative(const float* l1, std::int32_t word, float alpha, int negative, int dims_rt,
+                           const AliasTable& noise, Rng& rng, float* syn1neg, float* work, bool learn_out) {
+  const int dims = D > 0 ? D : dims_rt;
+  for (int d = 0; d <= negative; ++d) {
+    std::int32_t target;
+    float label;
+    if (d == 0) {
+      target = word;
+      label = 1;
+    } else {
+      target = noise.sample(rng.next());
+      if (target == word) continue;
+      label = 0;
+    }
+    float* out = syn1neg + static_cast<std::size_t>(target) * dims;
+    float f = dot(l1, out, dims);  // dims is a constant when D > 0: fully unrolled
+    float g;
+    if (f <= -kMaxExp) g = (label - 0) * alpha;
+    else if (f >= kMaxExp) g = (label - 1) * alpha;
+    else g = (label - kExp.v[static_cast<int>((f + kMaxExp) * (kExpTableSize / kMaxExp / 2))]) * alpha;
+    axpy(g, out, work, dims);
+    if (learn_out) axpy(g, l1, out, dims);
+  }
+}
+
+}  // namespace
+
+// Walker's alias method: one 64-bit random number gives an exact draw from the
+// unigram^0.75 distribution in O(1) (gensim bisects a cumulative table instead).
+void AliasTable::build(const std::vector<double>& weights) {
+  const std::size_t n = weights.size();
+  double sum = 0;
+  for (double w : weights) sum += w;
+  prob.assign(n, 0);
+  alias.assign(n, 0);
+  std::vector<double> scaled(n);
+  std::vector<std::uint32_t> small, large;
+  for (std::size_t i = 0; i < n; ++i) {
+    scaled[i] = weights[i] * static_cast<double>(n) / sum;
+    (scaled[i] < 1.0 ? small : large).push_back(static_cast<std::uint32_t>(i));
+  }
+  while (!small.empty() && !large.empty()) {
+    std::uint32_t s = small.back(), l = large.back();
+    small.pop_back();
+    prob[s] = static_cast<std::uint32_t>(std::min(4294967295.0, scaled[s] * 4294967296.0));
+    alias[s] = static_cast<std::int32_t>(l);
+    scaled[l] = (scaled[l] + scaled[s]) - 1.0;
+    if (scaled[l] < 1.0) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+  for (auto i : large) {
+    prob[i] = 0xFFFFFFFFu;
+    alias[i] = static_cast<std::int32_t>(i);
+  }
+  for (auto i : small) {
+    prob[i] = 0xFFFFFFFFu;
+    alias[i] = static_cast<std::int32_t>(i);
+  }
+}
+
+namespace {
+
+// Trains one document. doc_vec is updated; word vectors / output weights when learn_* is set.
+template <int D>  // D = dims known at compile time (64), or 0 for any
+struct DocTrainer {
+  const Doc2VecOptions& opt;
+  const AliasTable& noise;
+  const std::vector<std::uint32_t>& keep;
+  float* syn0;
+  float* syn1neg;
+  bool learn_words, learn_out;
+  std::vector<std::int32_t> kept;
+  std::vector<float> l1, work;
+
+  DocTrainer(const Doc2VecOptions& o, const AliasTable& c, const std::vector<std::uint32_t>& k, float* s0, float* s1,
+             bool lw, bool lo)
+      : opt(o), noise(c), keep(k), syn0(s0), syn1neg(s1), learn_words(lw), learn_out(lo),
+        l1(static_cast<std::size_t>(o.dims)), work(static_cast<std::size_t>(o.dims)) {}
+
+  void run(const std::int32_t* words, std::size_t n, float* doc_vec, float alpha, Rng& rng) {
+    const int dims = D > 0 ? D : opt.dims;
+    kept.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      std::int32_t w = words[i];
+      if (!keep.empty() && keep[static_cast<std::size_t>(w)] < (rng.next() >> 32)) continue;
+      kept.push_back(w);
+    }
+    const int m = static_cast<int>(kept.size());
+    for (int i = 0; i < m; ++i) {
+      std::fill(work.begin(), work.end(), 0.0f);
+      if (opt.dm) {
+        int b = static_cast<int>(rng.next() % static_cast<std::uint64_t>(opt.window));
+        int lo = std::max(0, i - opt.window + b), hi = std::min(m, i + opt.window + 1 - b);
+        std::copy(doc_vec, doc_vec + dims, l1.begin());
+        int count = 1;
+        for (int j = lo; j < hi; ++j)
+          if (j != i) {
+            const float* v = syn0 + static_cast<std::size_t>(kept[j]) * dims;
+            for (int x = 0; x < dims; ++x) l1[x] += v[x];
+            ++count;
+          }
+        float inv = 1.0f / static_cast<float>(count);
+        if (opt.dm_mean)
+          for (int x = 0; x < dims; ++x) l1[x] *= inv;
+        train_negative<D>(l1.data(), kept[i], alpha, opt.negative, dims, noise, rng, syn1neg, work.data(), learn_out);
+        if (!opt.dm_mean)
+          for (int x = 0; x < dims; ++x) work[x] *= inv;
+        axpy(1.0f, work.data(), doc_vec, dims);
+        if (learn_words)
+          for (int j = lo; j < hi; ++j)
+            if (j != i) axpy(1.0f, work.data(), syn0 + static_cast<std::size_t>(kept[j]) * dims, dims);
+      } else {
+        train_negative<D>(doc_vec, kept[i], alpha, opt.negative, dims, noise, rng, syn1neg, work.data(), learn_out);
+        axpy(1.0f, work.data(), doc_vec, dims);
+      }
+    }
+  }
+};
+
+void init_vectors(std::vector<float>& v, std::size_t rows, int dims, std::uint64_t seed, std::uint64_t stream) {
+  v.assign(rows * static_cast<std::size_t>(dims), 0.0f);
+  for (std::size_t r = 0; r < rows; ++r) {
+    Rng rng(seed, stream * 0x100000000ull + r);  // per row: independent of thread count
+    for (int d = 0; d < dims; ++d) v[r * dims + d] = (rng.uniform_float() - 0.5f) / static_cast<float>(dims);
+  }
+}
+
+}  // namespace
+
+void Doc2Vec::build_tables() {
+  const std::size_t V = word_counts.size();
+  AEMIGAP_CHECK(V > 0, "empty vocabulary");
+  std::vector<double> w(V);
+  for (std::size_t i = 0; i < V; ++i) w[i] = std::pow(static_cast<double>(word_counts[i]), 0.75);
+  noise_.build(w);
+  keep_prob_.clear();
+  if (opt_.sample > 0) {
+    double total = 0;
+    for (auto c : word_counts) total += static_cast<double>(c);
+    double threshold = opt_.sample * total;
+    keep_prob_.resize(V);
+    for (std::size_t i = 0; i < V; ++i) {
+      double c = static_cast<double>(word_counts[i]);
+      double p = (std::sqrt(c / threshold) + 1) * (threshold / c);  // gensim's formula
+      keep_prob_[i] = p >= 1.0 ? 0xFFFFFFFFu : static_cast<std::uint32_t>(p * 4294967296.0);
+    }
+  }
+}
+
+void Doc2Vec::train(const Corpus& corpus, const Doc2VecOptions& opt, const ProgressFn& progress) {
+  opt_ = opt;
+  if (opt_.deterministic) opt_.threads = 1;
+  AEMIGAP_CHECK(opt_.dims > 0 && opt_.window > 0 && opt_.epochs > 0 && opt_.negative >= 0 && opt_.threads > 0,
+                "bad doc2vec options");
+  word_counts = corpus.counts;
+  build_tables();
+  const int dims = opt_.dims;
+  init_vectors(word_vectors, corpus.vocab.size(), dims, opt_.seed, 1);
+  init_vectors(doc_vectors, corpus.n_tags, dims, opt_.seed, 2);
+  output_weights.assign(corpus.vocab.size() * static_cast<std::size_t>(dims), 0.0f);
+
+  const std::uint64_t per_epoch = corpus.total_words();
+  const double total_work = static_cast<double>(per_epoch) * opt_.epochs;
+  const std::size_t n_docs = corpus.n_docs();
+  constexpr std::size_t kDocsPerJob = 64;
+  std::atomic<std::uint64_t> words_done{0};
+  auto t0 = std::chrono::steady_clock::now();
+
+  for (int epoch = 0; epoch < opt_.epochs; ++epoch) {
+    std::atomic<std::size_t> next_job{0};
+    auto worker = [&](int tid) {
+      Rng rng(opt_.seed, 1000 + static_cast<std::uint64_t>(epoch) * 4096 + static_cast<std::uint64_t>(tid));
+      auto loop = [&](auto& t) {
+        for (;;) {
+          std::size_t job = next_job.fetch_add(1);
+          std::size_t d0 = job * kDocsPerJob;
+          if (d0 >= n_docs) break;
+          std::size_t d1 = std::min(n_docs, d0 + kDocsPerJob);
+          // Learning rate from the global progress at the start of the job (as gensim).
+          double frac = static_cast<double>(words_done.load(std::memory_order_relaxed)) / total_work;
+          float alpha = static_cast<float>(opt_.alpha - (opt_.alpha - opt_.min_alpha) * std::min(1.0, frac));
+          std::uint64_t n_words = 0;
+          for (std::size_t d = d0; d < d1; ++d) {
+            std::uint64_t b = corpus.doc_offsets[d], e = corpus.doc_offsets[d + 1];
+            t.run(corpus.words.data() + b, e - b,
+                  doc_vectors.data() + static_cast<std::size_t>(corpus.doc_tags[d]) * dims, alpha, rng);
+            n_words += e - b;
+          }
+          std::uint64_t done = words_done.fetch_add(n_words) + n_words;
+          if (tid == 0 && progress) progress(done, epoch);
+        }
+      };
+      if (dims == 64) {
+        DocTrainer<64> t(opt_, noise_, keep_prob_, word_vectors.data(), output_weights.data(), true, true);
+        loop(t);
+      } else {
+        DocTrainer<0> t(opt_, noise_, keep_prob_, word_vectors.data(), output_weights.data(), true, true);
+        loop(t);
+      }
+    };
+    if (opt_.threads == 1) {
+      worker(0);
+    } else {
+      std::vector<std::thread> pool;
+      for (int t = 0; t < opt_.threads; ++t) pool.emplace_back(worker, t);
+      for (auto& th : pool) th.join();
+    }
+  }
+  train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  words_trained = words_done.load();
+}
+
+void Doc2Vec::restore(const Doc2VecOptions& opt, std::vector<float> words, std::vector<float> out,
+                      std::vector<std::uint64_t> counts) {
+  opt_ = opt;
+  word_vectors = std::move(words);
+  output_weights = std::move(out);
+  word_counts = std::move(counts);
+  build_tables();
+}
+
+std::vector<float> Doc2Vec::infer(const std::vector<std::vector<std::int32_t>>& docs, int epochs,
+                                  std::uint64_t seed) const {
+  AEMIGAP_CHECK(!word_counts.empty(), "infer needs a trained model");
+  const int dims = opt_.dims;
+  std::vector<float> v;
+  init_vectors(v, 1, dims, seed, 3);
+  Rng rng(seed, 4);
+  // The model stays frozen: words and output weights are read, never written.
+  DocTrainer<0> t(opt_, noise_, keep_prob_, const_cast<float*>(word_vectors.data()),
+               const_cast<float*>(output_weights.data()), false, false);
+  for (int e = 0; e < epochs; ++e) {
+    float alpha = static_cast<float>(opt_.alpha - (opt_.alpha - opt_.min_alpha) * e / std::max(1, epochs - 1));
+    for (const auto& d : docs) t.run(d.data(), d.size(), v.data(), alpha, rng);
+  }
+  return v;
+}
+
+}  // namespace aemigap::embed
