@@ -1,0 +1,176 @@
+"""benchmarks/compare: aemigap against gensim and numpy, alternating, medians and spread.
+
+Both sides get the same corpus (the genes and miRNAs that `aemigap ingest` keeps from the
+bundled data), the same settings and the same number of threads. Speeds count raw corpus
+words x epochs per second of training (before down-sampling), as both programs report.
+"""
+import argparse, os, statistics, subprocess, sys, tempfile, time
+
+import h5py
+import numpy as np
+
+
+def run(cmd, **kw):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    if r.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr[-2000:]}")
+    return r
+
+
+def frames(seq, ns, k=3):
+    return [[f"{ns}:{seq[i:i + k]}" for i in range(f, len(seq) - k + 1, k)] for f in range(k)]
+
+
+def family_precision(vecs, seeds, k=5):
+    """Mean precision@k of same-seed neighbours by cosine (as aemigap's family_eval)."""
+    idx = [i for i, s in enumerate(seeds) if s]
+    v = vecs[idx].astype(np.float64)
+    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-300)
+    s = np.array([seeds[i] for i in idx])
+    sim = v @ v.T
+    np.fill_diagonal(sim, -np.inf)
+    total, n = 0.0, 0
+    for a in range(len(idx)):
+        if (s == s[a]).sum() < 2:
+            continue
+        top = np.argsort(-sim[a], kind="stable")[:k]
+        total += (s[top] == s[a]).sum() / k
+        n += 1
+    return total / n
+
+
+def gensim_train(docs, epochs, window, threads, seed):
+    from gensim.models.doc2vec import Doc2Vec, TaggedDocument
+    tagged = [TaggedDocument(w, [t]) for t, w in docs]
+    m = Doc2Vec(vector_size=64, window=window, min_count=1, sample=1e-3, negative=5, hs=0, dm=1, dm_mean=1,
+                alpha=0.025, min_alpha=0.0001, epochs=epochs, workers=threads, seed=seed)
+    m.build_vocab(tagged)
+    words = sum(len(w) for _, w in docs) * epochs
+    t0 = time.perf_counter()
+    m.train(tagged, total_examples=len(tagged), epochs=epochs)
+    dt = time.perf_counter() - t0
+    n_tags = max(t for t, _ in docs) + 1
+    return words / dt, np.array([m.dv[i] for i in range(n_tags)])
+
+
+def numpy_scan(store):
+    """The distance filter as a numpy user would write it: whitening, BLAS products by blocks."""
+    f = h5py.File(store, "r")
+    m, g = f["mirna/embedding"][:].astype(np.float64), f["gene/embedding"][:].astype(np.float64)
+    pos = f["pairs/positive"][:]
+    t0 = time.perf_counter()
+    allv = np.vstack([m, g])
+    cov = np.cov(allv, rowvar=False)
+    linv = np.linalg.inv(np.linalg.cholesky(cov))
+    wm, wg = (m - allv.mean(0)) @ linv.T, (g - allv.mean(0)) @ linv.T
+    pm, pg = pos[:, 0], pos[:, 1]
+    te = np.linalg.norm(m[pm] - g[pg], axis=1).mean()
+    tc = (1 - (m[pm] * g[pg]).sum(1) / (np.linalg.norm(m[pm], axis=1) * np.linalg.norm(g[pg], axis=1))).mean()
+    tm = np.linalg.norm(wm[pm] - wg[pg], axis=1).mean()
+    m32, g32, wm32, wg32 = (x.astype(np.float32) for x in (m, g, wm, wg))
+    mn, gn = (m32 ** 2).sum(1), (g32 ** 2).sum(1)
+    wmn, wgn = (wm32 ** 2).sum(1), (wg32 ** 2).sum(1)
+    ispos = np.zeros((len(m), len(g)), dtype=bool)
+    ispos[pm, pg] = True
+    cand = 0
+    for a in range(0, len(m), 256):
+        b = min(len(m), a + 256)
+        dot = m32[a:b] @ g32.T
+        e2 = mn[a:b, None] + gn[None, :] - 2 * dot
+        cosd = 1 - dot / np.sqrt(np.outer(mn[a:b], gn))
+        m2 = wmn[a:b, None] + wgn[None, :] - 2 * (wm32[a:b] @ wg32.T)
+        ok = (e2 > te * te) & (cosd > tc) & (m2 > tm * tm) & ~ispos[a:b]
+        cand += int(ok.sum())
+    return time.perf_counter() - t0, cand
+
+
+def spread(xs):
+    return f"{statistics.median(xs):,.0f} [{min(xs):,.0f}-{max(xs):,.0f}]"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=3, help="gene-model epochs per timing run")
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    binary = os.path.join(a.root, "build", "aemigap")
+    cfg = os.path.join(a.root, "configs", "quick.ini")
+    tmp = tempfile.mkdtemp(prefix="aemigap-compare-")
+    base = os.path.join(tmp, "base.h5")
+    run([binary, "ingest", "--config", cfg, "--store", base])
+    f = h5py.File(base, "r")
+    mir_names = list(f["mirna/name"].asstr()[:])
+    mir_seqs = list(f["mirna/sequence"].asstr()[:])
+    gene_seqs = list(f["gene/sequence"].asstr()[:])
+    f.close()
+    gene_docs = [(t, w) for t, s in enumerate(gene_seqs) for w in frames(s, "p")]
+    mir_docs = [(t, w) for t, s in enumerate(mir_seqs) for w in frames(s, "n")]
+    seeds_by_name = {}
+    import gzip, shlex
+    with gzip.open(os.path.join(a.root, "data", "targetscan8_human_miR_family_info.txt.gz"), "rt") as fh:
+        header = shlex.split(fh.readline())
+        for line in fh:
+            row = shlex.split(line)
+            row = row[len(row) - len(header):]
+            name = row[header.index("MiRBase.ID")]
+            if len(name) > 2 and name[-2] == "." and name[-1].isdigit():
+                name = name[:-2]
+            seeds_by_name.setdefault(name, row[header.index("Seed.m8")])
+    seeds = [seeds_by_name.get(n, "") for n in mir_names]
+    words_epoch = sum(len(w) for _, w in gene_docs)
+    print(f"corpus: {len(gene_seqs)} genes, {words_epoch:,} words per epoch; {len(mir_seqs)} miRNAs, "
+          f"{sum(len(w) for _, w in mir_docs):,} words per epoch; {a.threads} threads; {a.reps} runs each, alternating",
+          flush=True)
+
+    ours_wps, gensim_wps, ours_fp, gensim_fp, ours_scan, numpy_scan_s = [], [], [], [], [], []
+    cand_ours = cand_numpy = None
+    for rep in range(a.reps):
+        store = os.path.join(tmp, f"ours{rep}.h5")
+        subprocess.run(["cp", base, store], check=True)
+        run([binary, "embed", "--config", cfg, "--store", store, "--embed-epochs", str(a.epochs),
+             "--embed-mirna-epochs", "100", "--embed-mirna-window", "3", "--threads", str(a.threads),
+             "--seed", str(42 + rep)])
+        s = h5py.File(store, "r")
+        ours_wps.append(float(s["embed/gene"].attrs["words_per_second"]))
+        ours_fp.append(family_precision(s["mirna/embedding"][:], seeds))
+        s.close()
+        wps, _ = gensim_train(gene_docs, a.epochs, 7, a.threads, 42 + rep)
+        gensim_wps.append(wps)
+        _, mv = gensim_train(mir_docs, 100, 3, a.threads, 42 + rep)
+        gensim_fp.append(family_precision(mv, seeds))
+        run([binary, "negatives", "--config", cfg, "--store", store, "--threads", str(a.threads)])
+        s = h5py.File(store, "r")
+        ours_scan.append(float(s["pairs/negative"].attrs["scan_seconds"]))
+        cand_ours = int(s["pairs/negative"].attrs["n_candidates"])
+        s.close()
+        dt, cand_numpy = numpy_scan(store)
+        numpy_scan_s.append(dt)
+        print(f"run {rep + 1}: ours {ours_wps[-1]:,.0f} words/s, gensim {gensim_wps[-1]:,.0f} words/s; "
+              f"family p@5 ours {ours_fp[-1]:.3f} gensim {gensim_fp[-1]:.3f}; scan ours {ours_scan[-1]:.2f} s "
+              f"numpy {dt:.2f} s (candidates {cand_ours:,} vs {cand_numpy:,})", flush=True)
+
+    med = statistics.median
+    print()
+    print("| measure | aemigap | baseline | ratio |")
+    print("|---|---|---|---|")
+    print(f"| doc2vec training, words/s (gene model, {a.epochs} epochs, window 7) | {spread(ours_wps)} | "
+          f"gensim {gensim_version()}: {spread(gensim_wps)} | {med(ours_wps) / med(gensim_wps):.2f}x |")
+    print(f"| miRNA seed-family precision@5 (window 3, 100 epochs) | {med(ours_fp):.3f} [{min(ours_fp):.3f}-{max(ours_fp):.3f}] | "
+          f"gensim: {med(gensim_fp):.3f} [{min(gensim_fp):.3f}-{max(gensim_fp):.3f}] | {med(ours_fp) - med(gensim_fp):+.3f} |")
+    print(f"| negatives scan of the whole pool, s | {med(ours_scan):.2f} [{min(ours_scan):.2f}-{max(ours_scan):.2f}] | "
+          f"numpy/OpenBLAS: {med(numpy_scan_s):.2f} [{min(numpy_scan_s):.2f}-{max(numpy_scan_s):.2f}] | "
+          f"{med(numpy_scan_s) / med(ours_scan):.1f}x |")
+    print(f"\ncandidates (last run): aemigap {cand_ours:,}, numpy {cand_numpy:,}"
+          f" ({abs(cand_ours - cand_numpy)} differ: float rounding at the thresholds)")
+    subprocess.run(["rm", "-rf", tmp])
+
+
+def gensim_version():
+    import gensim
+    return gensim.__version__
+
+
+if __name__ == "__main__":
+    main()
