@@ -13,6 +13,8 @@ int run_pipeline(Context& ctx) {
       {"ingest", run_ingest},
       {"embed", run_embed},
       {"negatives", run_negatives},
+      {"train-ae", run_train_ae},
+      {"cv", run_cv},
   };
   std::vector<std::pair<const char*, double>> times;
   Stopwatch total;

@@ -24,6 +24,8 @@ struct Command {
 int run_ingest(Context& ctx);
 int run_embed(Context& ctx);
 int run_negatives(Context& ctx);
+int run_train_ae(Context& ctx);
+int run_cv(Context& ctx);
 int run_pipeline(Context& ctx);
 
 const std::vector<Command>& commands();

@@ -21,6 +21,8 @@ const std::vector<Command>& commands() {
       {"ingest", "read pairs + sequences, validate, write a fresh store", run_ingest},
       {"embed", "Protein2Vec (doc2vec over k-mers) vectors for every miRNA and gene", run_embed},
       {"negatives", "distance-filtered negatives drawn from the unknown pool (MPI: ranks split miRNAs)", run_negatives},
+      {"train-ae", "the autoencoder over the 128-d pair vectors of all positives and negatives", run_train_ae},
+      {"cv", "k-fold cross-validation of the classifier (protocols side by side), metrics, plots, checkpoint", run_cv},
       {"run", "the whole pipeline (every stage below, in order)", run_pipeline},
   };
   return list;

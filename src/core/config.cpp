@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <cstdlib>
 #include <type_traits>
 
 #include "aemigap/core/error.hpp"
@@ -196,6 +197,21 @@ void Config::validate() const {
     throw ConfigError("options embed-mirna-epochs and embed-mirna-window must be >= 0 (0 = as for genes)");
   if (embed_sample < 0) throw ConfigError("option 'embed-sample' must be >= 0");
   check_choice("negatives-method", negatives_method, {"distance", "uniform"});
+  check_choice("features", features, {"pair", "latent", "pair+latent"});
+  check_choice("classifier", classifier, {"lstm", "bilstm", "gru", "transformer"});
+  for (std::string_view p : split(cv_protocols, ','))
+    check_choice("cv-protocols", std::string(trim(p)), {"paper", "uniform", "cold-mirna", "cold-gene"});
+  for (std::string_view w : split(ae_hidden, ','))
+    if (std::atoi(std::string(trim(w)).c_str()) <= 0)
+      throw ConfigError("option 'ae-hidden': '" + ae_hidden + "' is not a comma-separated list of widths");
+  if (ae_latent < 1 || ae_epochs < 1 || ae_batch < 1 || !(ae_lr > 0)) throw ConfigError("autoencoder options must be positive");
+  if (!(ae_test_fraction >= 0 && ae_test_fraction < 1)) throw ConfigError("option 'ae-test-fraction' must be in [0, 1)");
+  if (step_width < 1 || rnn_hidden < 1 || rnn_layers < 1 || tf_heads < 1 || tf_ff < 1 || tf_layers < 1)
+    throw ConfigError("classifier sizes must be >= 1");
+  if (rnn_hidden % tf_heads != 0 && classifier == "transformer")
+    throw ConfigError("option 'rnn-hidden' must be divisible by 'tf-heads' for the transformer");
+  if (train_samples < 1 || batch < 1 || !(lr > 0)) throw ConfigError("train-samples, batch and lr must be positive");
+  if (cv_folds < 2) throw ConfigError("option 'cv-folds' must be >= 2");
   if (!(negatives_ratio > 0)) throw ConfigError("option 'negatives-ratio' must be > 0");
 }
 

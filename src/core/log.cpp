@@ -42,7 +42,8 @@ std::string human_count(double n) {
   if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.2f G", n / 1e9);
   else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.2f M", n / 1e6);
   else if (a >= 1e4) std::snprintf(buf, sizeof buf, "%.1f k", n / 1e3);
-  else std::snprintf(buf, sizeof buf, "%.0f", n);
+  else if (a >= 100 || a == std::floor(a)) std::snprintf(buf, sizeof buf, "%.0f", n);
+  else std::snprintf(buf, sizeof buf, "%.2f", n);
   return buf;
 }
 

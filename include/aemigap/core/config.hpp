@@ -77,7 +77,41 @@ enum class FieldKind { Plain, Path };
     "distance (the paper: pairs farther than the positives' mean by Euclidean, cosine and "       \
     "Mahalanobis distance) | uniform (any unknown pair)")                                         \
   X(double, negatives_ratio, "negatives-ratio", "negatives", Plain, 1.0,                          \
-    "negatives drawn per positive pair")
+    "negatives drawn per positive pair")                                                          \
+  /* autoencoder */                                                                               \
+  X(int, ae_latent, "ae-latent", "autoencoder", Plain, 64, "latent size (the paper: 8, 16, 32, 64, 128)") \
+  X(std::string, ae_hidden, "ae-hidden", "autoencoder", Plain, "112,96",                          \
+    "widths of the encoder layers between the 128-d input and the latent (3 encoder layers in "   \
+    "all; the decoder mirrors them)")                                                             \
+  X(int, ae_epochs, "ae-epochs", "autoencoder", Plain, 200, "training epochs")                   \
+  X(int, ae_batch, "ae-batch", "autoencoder", Plain, 128, "batch size")                          \
+  X(double, ae_lr, "ae-lr", "autoencoder", Plain, 0.001, "Adam learning rate")                   \
+  X(double, ae_test_fraction, "ae-test-fraction", "autoencoder", Plain, 0.1,                      \
+    "share of the autoencoder's rows held out for its per-epoch test loss")                       \
+  X(bool, ae_per_fold, "ae-per-fold", "autoencoder", Plain, false,                                \
+    "fit the autoencoder on each CV training fold (honest) instead of once on all pairs")         \
+  /* classifier */                                                                                \
+  X(std::string, features, "features", "classifier", Plain, "pair+latent",                        \
+    "pair (128: the miGAP baseline) | latent (experiment A) | pair+latent (experiment B)")        \
+  X(std::string, classifier, "classifier", "classifier", Plain, "lstm", "lstm | bilstm | gru | transformer") \
+  X(int, step_width, "step-width", "classifier", Plain, 16,                                       \
+    "features per time step (the vector is cut into steps; the tail is zero-padded)")             \
+  X(int, rnn_hidden, "rnn-hidden", "classifier", Plain, 128, "width of the input projection and of each recurrent layer") \
+  X(int, rnn_layers, "rnn-layers", "classifier", Plain, 3, "stacked LSTM/GRU layers")            \
+  X(int, tf_heads, "tf-heads", "classifier", Plain, 8, "transformer attention heads")            \
+  X(int, tf_ff, "tf-ff", "classifier", Plain, 128, "transformer feed-forward width")             \
+  X(int, tf_layers, "tf-layers", "classifier", Plain, 2, "transformer encoder layers")           \
+  X(std::int64_t, train_samples, "train-samples", "classifier", Plain, 5000000,                   \
+    "training budget in samples per model (the paper: 5,000,000)")                                \
+  X(int, batch, "batch", "classifier", Plain, 128, "batch size")                                  \
+  X(double, lr, "lr", "classifier", Plain, 0.001, "Adam learning rate")                           \
+  /* cv */                                                                                        \
+  X(int, cv_folds, "cv-folds", "cv", Plain, 5, "cross-validation folds")                          \
+  X(std::string, cv_protocols, "cv-protocols", "cv", Plain, "paper",                              \
+    "comma-separated: paper (distance negatives, stratified folds) | uniform (negatives drawn "   \
+    "uniformly from the pool) | cold-mirna (miRNA-disjoint folds) | cold-gene (gene-disjoint)")   \
+  X(std::string, results_dir, "results-dir", "cv", Path, "results",                               \
+    "folder for the TSV, Markdown and SVG results and the model checkpoint (model.pt)")
 
 struct Config {
 #define AEMIGAP_CONFIG_MEMBER(type, member, name, section, kind, def, help) type member = def;

@@ -1,0 +1,71 @@
+// Cross-validation of the classifier under several protocols, side by side.
+//
+//  paper       the paper's protocol: distance-filtered negatives (/pairs/negative),
+//              stratified folds. Its negatives are chosen far from the positives in
+//              embedding space, so its AUC partly measures that filter.
+//  uniform     negatives drawn uniformly from the unknown pool (same count, same seed).
+//  cold-mirna  the paper's samples, folds disjoint by miRNA: test miRNAs never trained on.
+//  cold-gene   the same, disjoint by gene.
+//
+// Every fold fits its own RobustScaler (and, with ae-per-fold, its own autoencoder) on its
+// training rows only.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aemigap/train/metrics.hpp"
+#include "aemigap/train/models.hpp"
+
+namespace aemigap {
+struct Config;
+struct Dataset;
+class Store;
+}  // namespace aemigap
+
+namespace aemigap::train {
+
+struct CvInputs {
+  const Dataset* data = nullptr;
+  std::vector<float> mirna, gene;  // embeddings
+  std::size_t dims = 0;
+  std::vector<std::array<std::int32_t, 2>> negatives;  // the paper's (/pairs/negative)
+  std::unique_ptr<AutoencoderModel> ae;                // from the store (unless ae-per-fold)
+};
+// Reads what CV needs from the store (the autoencoder only if the feature set uses it).
+CvInputs load_cv_inputs(const Store& s, const Dataset& d, const Config& cfg);
+
+struct FoldResult {
+  Metrics metrics;
+  std::vector<RocPoint> roc;  // thinned to at most 1,000 points (AUC uses every score)
+  TrainStats train;
+  std::size_t n_train = 0, n_test = 0;
+};
+
+struct ProtocolResult {
+  std::string protocol, description;
+  std::vector<FoldResult> folds;
+  MetricSummary summary;
+  int best_fold = 0;  // by AUC
+  std::unique_ptr<Checkpoint> best_model;
+};
+
+ClassifierSpec classifier_spec(const Config& cfg, int n_features);
+TrainOptions train_options(const Config& cfg, int threads, const std::string& label);
+AutoencoderSpec autoencoder_spec(const Config& cfg);
+AeOptions ae_options(const Config& cfg, int threads);
+
+// Runs one protocol's folds. keep_best: keep the best fold's model as a checkpoint.
+ProtocolResult run_protocol(const std::string& protocol, const CvInputs& in, const Config& cfg, int threads,
+                            bool keep_best);
+
+// Outputs: /cv/<protocol>/... in the store; cv_metrics.tsv, cv_summary.md,
+// roc_<protocol>.svg and confusion_<protocol>.svg in results-dir.
+void write_cv_store(Store& s, const std::vector<ProtocolResult>& results, const Config& cfg);
+void write_cv_files(const std::vector<ProtocolResult>& results, const Config& cfg);
+std::string summary_markdown(const std::vector<ProtocolResult>& results, const Config& cfg);
+
+std::vector<std::string> protocol_list(const std::string& csv);
+
+}  // namespace aemigap::train

@@ -1,0 +1,140 @@
+// Trainable models behind torch-free interfaces (the torch code is in the .cpp files), so
+// the CLI, CV and scoring code compile without LibTorch headers.
+//
+// Classifier: a SequenceClassifier (model/networks.hpp) with the RobustScaler of its
+// training rows, trained with BCE-with-logits and Adam for a budget of samples.
+// AutoencoderModel: the pair-vector autoencoder with its min-max scaler.
+// Checkpoint: what `score` and `query` need to turn embeddings into probabilities.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aemigap/train/scalers.hpp"
+
+namespace aemigap {
+class Store;
+}
+
+namespace aemigap::train {
+
+struct ClassifierSpec {
+  std::string arch = "lstm";  // lstm | bilstm | gru | transformer
+  int n_features = 192;
+  int step_width = 16;
+  int hidden = 128;
+  int layers = 3;
+  int heads = 8, ff = 128, tf_layers = 2;
+};
+
+struct TrainOptions {
+  std::int64_t samples = 5000000;  // a budget of samples, not epochs
+  int batch = 128;
+  double lr = 1e-3;
+  std::uint64_t seed = 42;
+  int threads = 1;
+  double progress_interval = 5;
+  std::string label = "train";  // progress-line tag
+};
+
+struct TrainStats {
+  std::int64_t samples = 0, steps = 0, partial_batches = 0;
+  double seconds = 0, final_loss = 0;
+};
+
+class Classifier {
+ public:
+  Classifier();
+  ~Classifier();
+  Classifier(Classifier&&) noexcept;
+  Classifier& operator=(Classifier&&) noexcept;
+
+  // Fits the robust scaler on `rows` of x [n x d] and trains for opt.samples samples.
+  static Classifier train(const ClassifierSpec& spec, const std::vector<float>& x, const std::vector<std::uint8_t>& y,
+                          const std::vector<std::size_t>& rows, const TrainOptions& opt, TrainStats* stats = nullptr);
+  // Probabilities (sigmoid of the logit) of raw (unscaled) rows.
+  std::vector<float> predict(const float* x, std::size_t n, int threads = 1) const;
+  const ClassifierSpec& spec() const;
+  const Scaler& scaler() const;
+  std::int64_t parameter_count() const;
+  void* module() const;  // model::SequenceClassifier* for torch-side code (score's fast path)
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  friend class Checkpoint;
+};
+
+struct AutoencoderSpec {
+  int input = 128;
+  std::vector<int> hidden{112, 96};
+  int latent = 64;
+};
+
+struct AeOptions {
+  int epochs = 200;
+  int batch = 128;
+  double lr = 1e-3;
+  double test_fraction = 0.1;
+  std::uint64_t seed = 42;
+  int threads = 1;
+  double progress_interval = 5;
+};
+
+struct AeHistory {
+  std::vector<double> train_loss, test_loss;  // per epoch (MSE)
+  double seconds = 0;
+  std::size_t train_rows = 0, test_rows = 0;
+};
+
+class AutoencoderModel {
+ public:
+  AutoencoderModel();
+  ~AutoencoderModel();
+  AutoencoderModel(AutoencoderModel&&) noexcept;
+  AutoencoderModel& operator=(AutoencoderModel&&) noexcept;
+
+  // Trains on `rows` of x [n x input]: min-max scaler and a 9:1 train/test split of rows.
+  static AutoencoderModel train(const AutoencoderSpec& spec, const std::vector<float>& x,
+                                const std::vector<std::size_t>& rows, const AeOptions& opt, AeHistory* history);
+  std::vector<float> encode(const float* x, std::size_t n) const;  // raw rows -> latent [n x latent]
+  AutoencoderModel clone() const;
+  const AutoencoderSpec& spec() const;
+
+  // HDF5: weights as datasets "<group>/<parameter name>" plus the scaler and the spec.
+  void write(Store& s, const std::string& group) const;
+  static AutoencoderModel read(const Store& s, const std::string& group);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  friend class Checkpoint;
+};
+
+// Feature sets: "pair" = [miRNA | gene] (128), "latent" = AE latent, "pair+latent" = both.
+int feature_width(const std::string& feature_set, int embed_dims, int latent);
+// Features of pairs (m[i], g[i]) from the embeddings; ae may be null for "pair".
+std::vector<float> pair_features(const std::vector<float>& mirna, const std::vector<float>& gene, std::size_t dims,
+                                 const std::vector<std::int32_t>& m, const std::vector<std::int32_t>& g,
+                                 const std::string& feature_set, const AutoencoderModel* ae);
+
+// The model `score` and `query` load: classifier + scaler + feature set (+ autoencoder).
+class Checkpoint {
+ public:
+  std::string feature_set;
+  std::string config_ini;  // the config that trained it
+  std::string protocol;    // e.g. "paper, fold 3 of 5"
+  double auc = 0;
+  Classifier classifier;
+  std::unique_ptr<AutoencoderModel> ae;  // set when the features use the latent
+
+  void save(const std::string& path) const;  // atomic: temp file + rename
+  static Checkpoint load(const std::string& path);
+};
+
+}  // namespace aemigap::train

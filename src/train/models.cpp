@@ -1,0 +1,475 @@
+// Torch side of train/models.hpp: training loops, prediction, checkpoints.
+#include "aemigap/train/models.hpp"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "aemigap/core/atomic_file.hpp"
+#include "aemigap/core/error.hpp"
+#include "aemigap/core/log.hpp"
+#include "aemigap/core/rng.hpp"
+#include "aemigap/core/store.hpp"
+#include "aemigap/model/networks.hpp"
+
+namespace aemigap::train {
+
+namespace {
+
+model::ClassifierOptions to_options(const ClassifierSpec& s) {
+  model::ClassifierOptions o;
+  o.arch = model::parse_arch(s.arch);
+  o.n_features = s.n_features;
+  o.step_width = s.step_width;
+  o.hidden = s.hidden;
+  o.layers = s.layers;
+  o.heads = s.heads;
+  o.ff = s.ff;
+  o.tf_layers = s.tf_layers;
+  return o;
+}
+
+template <class T> void shuffle(std::vector<T>& v, Rng& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.uniform_below(i)]);
+}
+
+// Copies rows idx[b..e) of x [n x d] into a contiguous tensor.
+torch::Tensor gather_rows(const std::vector<float>& x, std::size_t d, const std::vector<std::size_t>& idx,
+                          std::size_t b, std::size_t e) {
+  auto t = torch::empty({static_cast<int64_t>(e - b), static_cast<int64_t>(d)});
+  float* p = t.data_ptr<float>();
+  for (std::size_t i = b; i < e; ++i) std::copy_n(&x[idx[i] * d], d, p + (i - b) * d);
+  return t;
+}
+
+struct ThreadScope {  // sets torch's intra-op threads for a scope
+  int old;
+  explicit ThreadScope(int n) : old(torch::get_num_threads()) { torch::set_num_threads(std::max(1, n)); }
+  ~ThreadScope() { torch::set_num_threads(old); }
+};
+
+}  // namespace
+
+// ============================================================================ Classifier
+
+struct Classifier::Impl {
+  ClassifierSpec spec;
+  Scaler scaler;
+  model::SequenceClassifier net{nullptr};
+};
+
+Classifier::Classifier() : impl_(std::make_unique<Impl>()) {}
+Classifier::~Classifier() = default;
+Classifier::Classifier(Classifier&&) noexcept = default;
+Classifier& Classifier::operator=(Classifier&&) noexcept = default;
+const ClassifierSpec& Classifier::spec() const { return impl_->spec; }
+const Scaler& Classifier::scaler() const { return impl_->scaler; }
+std::int64_t Classifier::parameter_count() const { return model::parameter_count(*impl_->net); }
+void* Classifier::module() const { return impl_->net.get(); }
+
+Classifier Classifier::train(const ClassifierSpec& spec, const std::vector<float>& x, const std::vector<std::uint8_t>& y,
+                             const std::vector<std::size_t>& rows, const TrainOptions& opt, TrainStats* stats) {
+  AEMIGAP_CHECK(!rows.empty(), "no training rows");
+  AEMIGAP_CHECK(opt.samples > 0 && opt.batch > 0, "train-samples and batch must be positive");
+  ThreadScope threads(opt.threads);
+  const std::size_t d = static_cast<std::size_t>(spec.n_features);
+  AEMIGAP_CHECK(x.size() == y.size() * d, "features are not [n x " << d << "]");
+  Classifier c;
+  c.impl_->spec = spec;
+  c.impl_->scaler = fit_robust(x, d, rows);
+  torch::manual_seed(opt.seed);
+  c.impl_->net = model::SequenceClassifier(to_options(spec));
+  auto& net = c.impl_->net;
+  net->train();
+  torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(opt.lr));
+
+  // Training rows, scaled once; labels as floats.
+  std::vector<std::size_t> all(rows.size());
+  std::iota(all.begin(), all.end(), 0);
+  std::vector<float> xs(rows.size() * d);
+  std::vector<float> ys(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::copy_n(&x[rows[i] * d], d, &xs[i * d]);
+    ys[i] = y[rows[i]] ? 1.0f : 0.0f;
+  }
+  c.impl_->scaler.transform(xs.data(), rows.size(), d);
+
+  // The sample stream is a sequence of shuffled passes; a batch never spans two passes,
+  // so a pass's last batch may be smaller (it is trained as such, not dropped or padded),
+  // and the last batch of the budget takes exactly the samples that remain.
+  Rng rng(opt.seed, 0x747261696e);  // "train"
+  TrainStats st;
+  Progress progress(opt.label, "samples", static_cast<double>(opt.samples), opt.progress_interval);
+  Stopwatch sw;
+  std::vector<std::size_t> order = all;
+  std::size_t pos = order.size();
+  double loss_acc = 0;
+  std::int64_t loss_n = 0;
+  while (st.samples < opt.samples) {
+    if (pos >= order.size()) {
+      shuffle(order, rng);
+      pos = 0;
+    }
+    std::size_t take = std::min<std::size_t>({static_cast<std::size_t>(opt.batch), order.size() - pos,
+                                              static_cast<std::size_t>(opt.samples - st.samples)});
+    if (take < static_cast<std::size_t>(opt.batch)) ++st.partial_batches;
+    torch::Tensor xb = gather_rows(xs, d, order, pos, pos + take);
+    auto yb = torch::empty({static_cast<int64_t>(take)});
+    for (std::size_t i = 0; i < take; ++i) yb[static_cast<int64_t>(i)] = ys[order[pos + i]];
+    pos += take;
+    adam.zero_grad();
+    auto loss = torch::binary_cross_entropy_with_logits(net->forward(xb), yb);
+    loss.backward();
+    adam.step();
+    st.samples += static_cast<std::int64_t>(take);
+    ++st.steps;
+    loss_acc += loss.item<double>();
+    ++loss_n;
+    if (st.steps % 50 == 0) {
+      char detail[64];
+      std::snprintf(detail, sizeof detail, "loss %.4f", loss_acc / static_cast<double>(loss_n));
+      progress.update(static_cast<double>(st.samples), detail);
+      st.final_loss = loss_acc / static_cast<double>(loss_n);
+      loss_acc = 0;
+      loss_n = 0;
+    }
+  }
+  if (loss_n) st.final_loss = loss_acc / static_cast<double>(loss_n);
+  st.seconds = sw.seconds();
+  char detail[64];
+  std::snprintf(detail, sizeof detail, "loss %.4f", st.final_loss);
+  progress.finish(detail);
+  net->eval();
+  if (stats) *stats = st;
+  return c;
+}
+
+std::vector<float> Classifier::predict(const float* x, std::size_t n, int threads) const {
+  ThreadScope scope(threads);
+  torch::NoGradGuard no_grad;
+  const std::size_t d = static_cast<std::size_t>(impl_->spec.n_features);
+  std::vector<float> out(n);
+  const std::size_t chunk = 8192;
+  std::vector<float> buf;
+  for (std::size_t b = 0; b < n; b += chunk) {
+    std::size_t e = std::min(n, b + chunk);
+    buf.assign(x + b * d, x + e * d);
+    impl_->scaler.transform(buf.data(), e - b, d);
+    auto t = torch::from_blob(buf.data(), {static_cast<int64_t>(e - b), static_cast<int64_t>(d)});
+    auto p = torch::sigmoid(impl_->net->forward(t)).contiguous();
+    std::copy_n(p.data_ptr<float>(), e - b, out.begin() + static_cast<long>(b));
+  }
+  return out;
+}
+
+// ============================================================================ Autoencoder
+
+struct AutoencoderModel::Impl {
+  AutoencoderSpec spec;
+  Scaler minmax;
+  model::Autoencoder net{nullptr};
+};
+
+AutoencoderModel::AutoencoderModel() : impl_(std::make_unique<Impl>()) {}
+AutoencoderModel::~AutoencoderModel() = default;
+AutoencoderModel::AutoencoderModel(AutoencoderModel&&) noexcept = default;
+AutoencoderModel& AutoencoderModel::operator=(AutoencoderModel&&) noexcept = default;
+const AutoencoderSpec& AutoencoderModel::spec() const { return impl_->spec; }
+
+namespace {
+model::AutoencoderOptions ae_options(const AutoencoderSpec& s) {
+  model::AutoencoderOptions o;
+  o.input = s.input;
+  o.hidden = s.hidden;
+  o.latent = s.latent;
+  return o;
+}
+}  // namespace
+
+AutoencoderModel AutoencoderModel::train(const AutoencoderSpec& spec, const std::vector<float>& x,
+                                         const std::vector<std::size_t>& rows, const AeOptions& opt,
+                                         AeHistory* history) {
+  ThreadScope threads(opt.threads);
+  const std::size_t d = static_cast<std::size_t>(spec.input);
+  // 9:1 split of the given rows (seeded); the scaler sees the training part only.
+  std::vector<std::size_t> idx = rows;
+  Rng rng(opt.seed, 0x6165);  // "ae"
+  shuffle(idx, rng);
+  std::size_t n_test = static_cast<std::size_t>(std::llround(opt.test_fraction * static_cast<double>(idx.size())));
+  std::vector<std::size_t> test(idx.begin(), idx.begin() + static_cast<long>(n_test));
+  std::vector<std::size_t> tr(idx.begin() + static_cast<long>(n_test), idx.end());
+  AEMIGAP_CHECK(!tr.empty(), "autoencoder has no training rows");
+  AutoencoderModel m;
+  m.impl_->spec = spec;
+  m.impl_->minmax = fit_minmax(x, d, tr);
+  torch::manual_seed(opt.seed);
+  m.impl_->net = model::Autoencoder(ae_options(spec));
+  auto& net = m.impl_->net;
+  torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(opt.lr));
+  auto scaled = [&](const std::vector<std::size_t>& r) {
+    std::vector<std::size_t> all(r.size());
+    std::iota(all.begin(), all.end(), 0);
+    std::vector<float> buf(r.size() * d);
+    for (std::size_t i = 0; i < r.size(); ++i) std::copy_n(&x[r[i] * d], d, &buf[i * d]);
+    m.impl_->minmax.transform(buf.data(), r.size(), d);
+    for (auto& v : buf) v = std::min(1.0f, std::max(0.0f, v));  // test rows may fall outside [0, 1]
+    return buf;
+  };
+  std::vector<float> xtr = scaled(tr), xte = scaled(test);
+  AeHistory h;
+  h.train_rows = tr.size();
+  h.test_rows = test.size();
+  Progress progress("train-ae", "epochs", opt.epochs, opt.progress_interval);
+  Stopwatch sw;
+  std::vector<std::size_t> order(tr.size());
+  std::iota(order.begin(), order.end(), 0);
+  for (int epoch = 0; epoch < opt.epochs; ++epoch) {
+    net->train();
+    shuffle(order, rng);
+    double sum = 0;
+    for (std::size_t b = 0; b < order.size(); b += static_cast<std::size_t>(opt.batch)) {
+      std::size_t e = std::min(order.size(), b + static_cast<std::size_t>(opt.batch));
+      auto xb = gather_rows(xtr, d, order, b, e);
+      adam.zero_grad();
+      auto loss = torch::mse_loss(net->forward(xb), xb);
+      loss.backward();
+      adam.step();
+      sum += loss.item<double>() * static_cast<double>(e - b);
+    }
+    h.train_loss.push_back(sum / static_cast<double>(order.size()));
+    net->eval();
+    double test_loss = 0;
+    if (!test.empty()) {
+      torch::NoGradGuard ng;
+      auto t = torch::from_blob(xte.data(), {static_cast<int64_t>(test.size()), static_cast<int64_t>(d)});
+      test_loss = torch::mse_loss(net->forward(t), t).item<double>();
+    }
+    h.test_loss.push_back(test_loss);
+    char detail[96];
+    std::snprintf(detail, sizeof detail, "epoch %d/%d train MSE %.5f test MSE %.5f", epoch + 1, opt.epochs,
+                  h.train_loss.back(), test_loss);
+    log_debug(std::string("[train-ae] ") + detail);
+    progress.update(epoch + 1, detail);
+  }
+  net->eval();
+  h.seconds = sw.seconds();
+  progress.finish(h.train_loss.empty() ? "" : "final train MSE " + std::to_string(h.train_loss.back()) +
+                                                  ", test MSE " + std::to_string(h.test_loss.back()));
+  if (history) *history = h;
+  return m;
+}
+
+std::vector<float> AutoencoderModel::encode(const float* x, std::size_t n) const {
+  torch::NoGradGuard no_grad;
+  const std::size_t d = static_cast<std::size_t>(impl_->spec.input);
+  const std::size_t L = static_cast<std::size_t>(impl_->spec.latent);
+  std::vector<float> out(n * L), buf;
+  const std::size_t chunk = 16384;
+  for (std::size_t b = 0; b < n; b += chunk) {
+    std::size_t e = std::min(n, b + chunk);
+    buf.assign(x + b * d, x + e * d);
+    impl_->minmax.transform(buf.data(), e - b, d);
+    for (auto& v : buf) v = std::min(1.0f, std::max(0.0f, v));
+    auto t = torch::from_blob(buf.data(), {static_cast<int64_t>(e - b), static_cast<int64_t>(d)});
+    auto z = impl_->net->encode(t).contiguous();
+    std::copy_n(z.data_ptr<float>(), (e - b) * L, out.begin() + static_cast<long>(b * L));
+  }
+  return out;
+}
+
+AutoencoderModel AutoencoderModel::clone() const {
+  AutoencoderModel m;
+  m.impl_->spec = impl_->spec;
+  m.impl_->minmax = impl_->minmax;
+  m.impl_->net = model::Autoencoder(ae_options(impl_->spec));
+  torch::NoGradGuard ng;
+  auto src = impl_->net->named_parameters();
+  for (auto& p : m.impl_->net->named_parameters()) p.value().copy_(src[p.key()]);
+  m.impl_->net->eval();
+  return m;
+}
+
+void AutoencoderModel::write(Store& s, const std::string& group) const {
+  const auto& sp = impl_->spec;
+  for (const auto& p : impl_->net->named_parameters()) {
+    auto t = p.value().detach().contiguous();
+    std::vector<float> v(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+    std::vector<std::uint64_t> dims;
+    for (auto k : t.sizes()) dims.push_back(static_cast<std::uint64_t>(k));
+    s.write(group + "/params/" + p.key(), v, dims, false);
+  }
+  s.write(group + "/scaler_min", impl_->minmax.center, {impl_->minmax.center.size()}, false);
+  s.write(group + "/scaler_range", impl_->minmax.scale, {impl_->minmax.scale.size()}, false);
+  s.set_attr(group, "input", static_cast<std::int64_t>(sp.input));
+  s.set_attr(group, "latent", static_cast<std::int64_t>(sp.latent));
+  std::vector<double> hidden(sp.hidden.begin(), sp.hidden.end());
+  s.set_attr(group, "hidden", hidden);
+}
+
+AutoencoderModel AutoencoderModel::read(const Store& s, const std::string& group) {
+  if (!s.exists(group + "/scaler_min"))
+    throw InputError(s.path(), 0, "store has no autoencoder (" + group + "): run `aemigap train-ae` first");
+  AutoencoderModel m;
+  auto& sp = m.impl_->spec;
+  sp.input = static_cast<int>(s.attr_int(group, "input"));
+  sp.latent = static_cast<int>(s.attr_int(group, "latent"));
+  sp.hidden.clear();
+  for (double h : s.attr_doubles(group, "hidden")) sp.hidden.push_back(static_cast<int>(h));
+  m.impl_->minmax.center = s.read<float>(group + "/scaler_min");
+  m.impl_->minmax.scale = s.read<float>(group + "/scaler_range");
+  m.impl_->net = model::Autoencoder(ae_options(sp));
+  torch::NoGradGuard ng;
+  for (auto& p : m.impl_->net->named_parameters()) {
+    std::vector<std::uint64_t> dims;
+    auto v = s.read<float>(group + "/params/" + p.key(), &dims);
+    AEMIGAP_CHECK(static_cast<int64_t>(v.size()) == p.value().numel(), "autoencoder parameter " << p.key() << " has the wrong size");
+    p.value().copy_(torch::from_blob(v.data(), p.value().sizes()));
+  }
+  m.impl_->net->eval();
+  return m;
+}
+
+// ============================================================================ features
+
+int feature_width(const std::string& fs, int embed_dims, int latent) {
+  if (fs == "pair") return 2 * embed_dims;
+  if (fs == "latent") return latent;
+  if (fs == "pair+latent") return 2 * embed_dims + latent;
+  throw ConfigError("unknown feature set '" + fs + "' (pair | latent | pair+latent)");
+}
+
+std::vector<float> pair_features(const std::vector<float>& mirna, const std::vector<float>& gene, std::size_t dims,
+                                 const std::vector<std::int32_t>& m, const std::vector<std::int32_t>& g,
+                                 const std::string& fs, const AutoencoderModel* ae) {
+  const std::size_t n = m.size(), pd = 2 * dims;
+  std::vector<float> pair(n * pd);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::copy_n(&mirna[static_cast<std::size_t>(m[i]) * dims], dims, &pair[i * pd]);
+    std::copy_n(&gene[static_cast<std::size_t>(g[i]) * dims], dims, &pair[i * pd + dims]);
+  }
+  if (fs == "pair") return pair;
+  AEMIGAP_CHECK(ae != nullptr, "feature set " << fs << " needs the autoencoder");
+  auto z = ae->encode(pair.data(), n);
+  if (fs == "latent") return z;
+  const std::size_t L = static_cast<std::size_t>(ae->spec().latent), w = pd + L;
+  std::vector<float> out(n * w);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::copy_n(&pair[i * pd], pd, &out[i * w]);
+    std::copy_n(&z[i * L], L, &out[i * w + pd]);
+  }
+  return out;
+}
+
+// ============================================================================ checkpoint
+
+namespace {
+torch::Tensor vec_tensor(const std::vector<float>& v) {
+  return torch::from_blob(const_cast<float*>(v.data()), {static_cast<int64_t>(v.size())}).clone();
+}
+std::vector<float> tensor_vec(const torch::Tensor& t) {
+  auto c = t.contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+}  // namespace
+
+void Checkpoint::save(const std::string& path) const {
+  torch::serialize::OutputArchive ar;
+  const auto& sp = classifier.spec();
+  ar.write("format", c10::IValue(std::string("aemigap-checkpoint-1")));
+  ar.write("feature_set", c10::IValue(feature_set));
+  ar.write("config", c10::IValue(config_ini));
+  ar.write("protocol", c10::IValue(protocol));
+  ar.write("auc", c10::IValue(auc));
+  ar.write("arch", c10::IValue(sp.arch));
+  ar.write("spec", c10::IValue(std::vector<int64_t>{sp.n_features, sp.step_width, sp.hidden, sp.layers, sp.heads, sp.ff,
+                                                   sp.tf_layers}));
+  ar.write("robust_center", vec_tensor(classifier.scaler().center));
+  ar.write("robust_scale", vec_tensor(classifier.scaler().scale));
+  torch::serialize::OutputArchive net;
+  classifier.impl_->net->save(net);
+  ar.write("classifier", net);
+  ar.write("has_ae", c10::IValue(ae != nullptr));
+  if (ae) {
+    const auto& as = ae->spec();
+    std::vector<int64_t> ae_spec{as.input, as.latent};
+    ae_spec.insert(ae_spec.end(), as.hidden.begin(), as.hidden.end());
+    ar.write("ae_spec", c10::IValue(ae_spec));
+    ar.write("ae_min", vec_tensor(ae->impl_->minmax.center));
+    ar.write("ae_range", vec_tensor(ae->impl_->minmax.scale));
+    torch::serialize::OutputArchive a;
+    ae->impl_->net->save(a);
+    ar.write("ae", a);
+  }
+  std::string tmp = temp_path_for(path);
+  ar.save_to(tmp);
+  rename_into_place(tmp, path);
+}
+
+Checkpoint Checkpoint::load(const std::string& path) {
+  torch::serialize::InputArchive ar;
+  try {
+    ar.load_from(path);
+  } catch (const c10::Error& e) {
+    throw InputError(path, 0, "cannot read the checkpoint (not written by aemigap cv?)");
+  }
+  Checkpoint c;
+  c10::IValue v;
+  ar.read("format", v);
+  if (v.toStringRef() != "aemigap-checkpoint-1") throw InputError(path, 0, "unknown checkpoint format " + v.toStringRef());
+  ar.read("feature_set", v);
+  c.feature_set = v.toStringRef();
+  ar.read("config", v);
+  c.config_ini = v.toStringRef();
+  ar.read("protocol", v);
+  c.protocol = v.toStringRef();
+  ar.read("auc", v);
+  c.auc = v.toDouble();
+  ClassifierSpec sp;
+  ar.read("arch", v);
+  sp.arch = v.toStringRef();
+  ar.read("spec", v);
+  auto s = v.toIntVector();
+  sp.n_features = static_cast<int>(s[0]);
+  sp.step_width = static_cast<int>(s[1]);
+  sp.hidden = static_cast<int>(s[2]);
+  sp.layers = static_cast<int>(s[3]);
+  sp.heads = static_cast<int>(s[4]);
+  sp.ff = static_cast<int>(s[5]);
+  sp.tf_layers = static_cast<int>(s[6]);
+  c.classifier.impl_->spec = sp;
+  torch::Tensor t;
+  ar.read("robust_center", t);
+  c.classifier.impl_->scaler.center = tensor_vec(t);
+  ar.read("robust_scale", t);
+  c.classifier.impl_->scaler.scale = tensor_vec(t);
+  c.classifier.impl_->net = model::SequenceClassifier(to_options(sp));
+  torch::serialize::InputArchive net;
+  ar.read("classifier", net);
+  c.classifier.impl_->net->load(net);
+  c.classifier.impl_->net->eval();
+  ar.read("has_ae", v);
+  if (v.toBool()) {
+    c.ae = std::make_unique<AutoencoderModel>();
+    ar.read("ae_spec", v);
+    auto a = v.toIntVector();
+    auto& as = c.ae->impl_->spec;
+    as.input = static_cast<int>(a[0]);
+    as.latent = static_cast<int>(a[1]);
+    as.hidden.assign(a.begin() + 2, a.end());
+    ar.read("ae_min", t);
+    c.ae->impl_->minmax.center = tensor_vec(t);
+    ar.read("ae_range", t);
+    c.ae->impl_->minmax.scale = tensor_vec(t);
+    c.ae->impl_->net = model::Autoencoder(ae_options(as));
+    torch::serialize::InputArchive a2;
+    ar.read("ae", a2);
+    c.ae->impl_->net->load(a2);
+    c.ae->impl_->net->eval();
+  }
+  return c;
+}
+
+}  // namespace aemigap::train
