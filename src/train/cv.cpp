@@ -139,6 +139,24 @@ ProtocolResult run_protocol(const std::string& protocol, const CvInputs& in, con
     neg = &uniform_neg;
   }
   Samples s = make_samples(d, *neg);
+  if (cfg.cv_subsample > 0 && static_cast<std::size_t>(cfg.cv_subsample) < s.y.size()) {
+    // Seeded and class-stratified: each class keeps its share.
+    Samples sub;
+    const double frac = static_cast<double>(cfg.cv_subsample) / static_cast<double>(s.y.size());
+    for (std::uint8_t cls : {1, 0}) {
+      std::vector<std::size_t> idx;
+      for (std::size_t i = 0; i < s.y.size(); ++i)
+        if (s.y[i] == cls) idx.push_back(i);
+      auto pick = negatives::sample_ordinals(idx.size(), static_cast<std::uint64_t>(std::llround(frac * idx.size())),
+                                             cfg.seed + cls);
+      for (auto o : pick) {
+        sub.m.push_back(s.m[idx[o]]);
+        sub.g.push_back(s.g[idx[o]]);
+        sub.y.push_back(cls);
+      }
+    }
+    s = std::move(sub);
+  }
   std::vector<int> fold;
   if (protocol == "cold-mirna") fold = group_folds(s.m, cfg.cv_folds, cfg.seed);
   else if (protocol == "cold-gene") fold = group_folds(s.g, cfg.cv_folds, cfg.seed);

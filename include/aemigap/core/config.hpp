@@ -110,6 +110,8 @@ enum class FieldKind { Plain, Path };
   X(std::string, cv_protocols, "cv-protocols", "cv", Plain, "paper",                              \
     "comma-separated: paper (distance negatives, stratified folds) | uniform (negatives drawn "   \
     "uniformly from the pool) | cold-mirna (miRNA-disjoint folds) | cold-gene (gene-disjoint)")   \
+  X(std::int64_t, cv_subsample, "cv-subsample", "cv", Plain, 0,                                   \
+    "use a seeded, class-stratified subsample of this many pairs for CV (0 = all; for tests)")     \
   X(std::string, results_dir, "results-dir", "cv", Path, "results",                               \
     "folder for the TSV, Markdown and SVG results and the model checkpoint (model.pt)")
 

@@ -1,0 +1,109 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "aemigap/train/folds.hpp"
+#include "aemigap/train/metrics.hpp"
+#include "aemigap/train/scalers.hpp"
+
+using namespace aemigap::train;
+
+TEST(Metrics, ThresholdMetricsOnAKnownExample) {
+  std::vector<float> s{0.9f, 0.8f, 0.4f, 0.6f, 0.2f, 0.5f};
+  std::vector<std::uint8_t> y{1, 1, 1, 0, 0, 0};
+  Metrics m = compute_metrics(s, y);
+  EXPECT_EQ(m.confusion.tp, 2u);  // 0.9, 0.8
+  EXPECT_EQ(m.confusion.fn, 1u);  // 0.4
+  EXPECT_EQ(m.confusion.fp, 2u);  // 0.6, 0.5 (>= 0.5 is positive)
+  EXPECT_EQ(m.confusion.tn, 1u);
+  EXPECT_DOUBLE_EQ(m.precision, 0.5);
+  EXPECT_DOUBLE_EQ(m.recall, 2.0 / 3);
+  EXPECT_DOUBLE_EQ(m.accuracy, 0.5);
+  EXPECT_DOUBLE_EQ(m.f1, 2 * 0.5 * (2.0 / 3) / (0.5 + 2.0 / 3));
+  // AUC by counting: positive-negative pairs ordered right: 0.9>all 3, 0.8>all 3, 0.4>0.2 only.
+  EXPECT_DOUBLE_EQ(m.auc, 7.0 / 9);
+}
+
+TEST(Metrics, AucCountsTiesAsHalf) {
+  EXPECT_DOUBLE_EQ(roc_auc({0.5f, 0.5f}, {1, 0}), 0.5);
+  EXPECT_DOUBLE_EQ(roc_auc({0.5f, 0.5f, 0.9f, 0.1f}, {1, 0, 1, 0}), (0.5 + 1 + 1 + 1) / 4);
+  EXPECT_DOUBLE_EQ(roc_auc({1, 2, 3}, {1, 1, 1}), 0.5);  // one class: no ordering
+}
+
+TEST(Metrics, RocCurveEndsAtOneOneWithAPointPerDistinctScore) {
+  auto r = roc_curve({0.9f, 0.5f, 0.5f, 0.1f}, {1, 1, 0, 0});
+  ASSERT_EQ(r.size(), 4u);  // start, 0.9, 0.5 (tie), 0.1
+  EXPECT_DOUBLE_EQ(r[1].tpr, 0.5);
+  EXPECT_DOUBLE_EQ(r[1].fpr, 0.0);
+  EXPECT_DOUBLE_EQ(r[2].tpr, 1.0);
+  EXPECT_DOUBLE_EQ(r[2].fpr, 0.5);
+  EXPECT_DOUBLE_EQ(r.back().fpr, 1.0);
+  EXPECT_DOUBLE_EQ(r.back().tpr, 1.0);
+}
+
+TEST(Metrics, SummaryMeanAndSampleSd) {
+  Metrics a, b;
+  a.auc = 0.8;
+  b.auc = 0.6;
+  auto s = summarize({a, b});
+  EXPECT_DOUBLE_EQ(s.mean.auc, 0.7);
+  EXPECT_NEAR(s.sd.auc, std::sqrt(0.02), 1e-12);
+}
+
+TEST(Folds, StratifiedKeepsTheClassBalanceAndIsSeeded) {
+  std::vector<std::uint8_t> y(1000, 0);
+  for (int i = 0; i < 300; ++i) y[static_cast<std::size_t>(i * 3)] = 1;
+  auto f = stratified_folds(y, 5, 1);
+  for (int k = 0; k < 5; ++k) {
+    int pos = 0, all = 0;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (f[i] == k) ++all, pos += y[i];
+    EXPECT_EQ(all, 200);
+    EXPECT_EQ(pos, 60);
+  }
+  EXPECT_EQ(f, stratified_folds(y, 5, 1));
+  EXPECT_NE(f, stratified_folds(y, 5, 2));
+}
+
+TEST(Folds, GroupFoldsAreDisjointByGroupAndBalanced) {
+  std::vector<std::int32_t> g;
+  for (int grp = 0; grp < 50; ++grp)
+    for (int j = 0; j < 10 + grp % 7; ++j) g.push_back(grp);
+  auto f = group_folds(g, 5, 3);
+  std::vector<std::set<int>> folds_of_group(50);
+  std::vector<int> load(5, 0);
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    folds_of_group[static_cast<std::size_t>(g[i])].insert(f[i]);
+    ++load[static_cast<std::size_t>(f[i])];
+  }
+  for (const auto& s : folds_of_group) EXPECT_EQ(s.size(), 1u) << "a group is split across folds";
+  int lo = *std::min_element(load.begin(), load.end()), hi = *std::max_element(load.begin(), load.end());
+  EXPECT_LE(hi - lo, 16);  // at most one (largest) group apart
+}
+
+TEST(Scalers, RobustUsesMedianAndInterquartileRange) {
+  // one feature: 1..9 -> median 5, q25 3, q75 7 (linear interpolation), IQR 4
+  std::vector<float> x{1, 2, 3, 4, 5, 6, 7, 8, 9};
+  std::vector<std::size_t> rows{0, 1, 2, 3, 4, 5, 6, 7, 8};
+  Scaler s = fit_robust(x, 1, rows);
+  EXPECT_FLOAT_EQ(s.center[0], 5);
+  EXPECT_FLOAT_EQ(s.scale[0], 4);
+  auto t = s.transformed(x, 1);
+  EXPECT_FLOAT_EQ(t[0], -1);
+  EXPECT_FLOAT_EQ(t[8], 1);
+  std::vector<float> v{1, 2, 3, 4};
+  EXPECT_DOUBLE_EQ(quantile(v, 0.25), 1.75);  // numpy.percentile([1,2,3,4], 25)
+}
+
+TEST(Scalers, FittedOnTrainingRowsOnly) {
+  std::vector<float> x{0, 10, 1, 20, 2, 30, 100, -5};  // 4 rows x 2 features; row 3 is "test"
+  Scaler s = fit_minmax(x, 2, {0, 1, 2});
+  EXPECT_FLOAT_EQ(s.center[0], 0);
+  EXPECT_FLOAT_EQ(s.scale[0], 2);
+  EXPECT_FLOAT_EQ(s.center[1], 10);
+  EXPECT_FLOAT_EQ(s.scale[1], 20);
+  std::vector<float> c{3, 3, 3, 3};
+  EXPECT_FLOAT_EQ(fit_robust(c, 1, {0, 1, 2, 3}).scale[0], 1);  // constant feature: scale 1
+  EXPECT_FLOAT_EQ(fit_minmax(c, 1, {0, 1, 2, 3}).scale[0], 1);
+}
