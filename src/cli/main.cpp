@@ -34,11 +34,23 @@ void usage(std::FILE* out) {
   std::fprintf(out, "aemigap %s (%s): miRNA-gene association prediction at genome scale\n\n", version(), git_commit());
   std::fprintf(out, "usage: aemigap <command> [--config FILE] [--option value ...]\n\ncommands:\n");
   for (const auto& c : commands()) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  std::fprintf(out, "  %-10s %s\n", "experiment", "NAME: latent-sweep | folds | ae-vs-pair | models (the paper's tables)");
   std::fprintf(out, "  %-10s %s\n", "config", "print the effective config (INI), or --markdown for docs/config.md");
   std::fprintf(out,
                "\nEvery command takes every option below; the command line overrides --config FILE, which "
                "overrides the defaults.\n  --config <file>                 INI file of options (presets in configs/)\n");
   std::fputs(config_help().c_str(), out);
+}
+
+Context make_context(const std::vector<std::string>& args, int rank, int size) {
+  Context ctx;
+  ctx.cfg = parse_config(args);
+  ctx.rank = rank;
+  ctx.size = size;
+  set_log_level(ctx.cfg.log_level == "quiet" ? LogLevel::quiet
+                : ctx.cfg.log_level == "debug" ? LogLevel::debug
+                                               : LogLevel::info);
+  return ctx;
 }
 
 int main_impl(int argc, char** argv, int rank, int size) {
@@ -71,11 +83,20 @@ int main_impl(int argc, char** argv, int rank, int size) {
     return 0;
   }
 
+  if (cmd == "experiment") {
+    if (args.empty() || args[0].rfind("--", 0) == 0)
+      throw ConfigError("experiment needs a name: latent-sweep | folds | ae-vs-pair | models");
+    std::string name = args[0];
+    args.erase(args.begin());
+    Context ctx = make_context(args, rank, size);
+    return run_experiment(ctx, name);
+  }
+
   const Command* found = nullptr;
   for (const auto& c : commands())
     if (cmd == c.name) found = &c;
   if (!found) {
-    std::vector<std::string> names{"config"};
+    std::vector<std::string> names{"config", "experiment"};
     for (const auto& c : commands()) names.emplace_back(c.name);
     auto close = closest_matches(cmd, names);
     std::fprintf(stderr, "aemigap: unknown command '%s'%s%s%s; see `aemigap --help`\n", cmd.c_str(),
@@ -83,13 +104,7 @@ int main_impl(int argc, char** argv, int rank, int size) {
     return 2;
   }
 
-  Context ctx;
-  ctx.cfg = parse_config(args);
-  ctx.rank = rank;
-  ctx.size = size;
-  set_log_level(ctx.cfg.log_level == "quiet" ? LogLevel::quiet
-                : ctx.cfg.log_level == "debug" ? LogLevel::debug
-                                               : LogLevel::info);
+  Context ctx = make_context(args, rank, size);
   return found->run(ctx);
 }
 

@@ -178,6 +178,8 @@ AutoencoderModel::~AutoencoderModel() = default;
 AutoencoderModel::AutoencoderModel(AutoencoderModel&&) noexcept = default;
 AutoencoderModel& AutoencoderModel::operator=(AutoencoderModel&&) noexcept = default;
 const AutoencoderSpec& AutoencoderModel::spec() const { return impl_->spec; }
+const Scaler& AutoencoderModel::minmax() const { return impl_->minmax; }
+void* AutoencoderModel::module() const { return impl_->net.get(); }
 
 namespace {
 model::AutoencoderOptions ae_options(const AutoencoderSpec& s) {

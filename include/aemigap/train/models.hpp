@@ -103,6 +103,8 @@ class AutoencoderModel {
                                 const std::vector<std::size_t>& rows, const AeOptions& opt, AeHistory* history);
   std::vector<float> encode(const float* x, std::size_t n) const;  // raw rows -> latent [n x latent]
   AutoencoderModel clone() const;
+  const Scaler& minmax() const;
+  void* module() const;  // model::AutoencoderImpl* for torch-side code
   const AutoencoderSpec& spec() const;
 
   // HDF5: weights as datasets "<group>/<parameter name>" plus the scaler and the spec.

@@ -1,0 +1,220 @@
+#include "aemigap/score/pool_scorer.hpp"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include <thread>
+
+#include "aemigap/core/error.hpp"
+#include "aemigap/score/lstm_infer.hpp"
+#include "aemigap/model/networks.hpp"
+#include "aemigap/train/models.hpp"
+
+namespace aemigap::score {
+
+struct PoolScorer::Impl {
+  const train::Checkpoint* ck;
+  const std::vector<float>* mirna;
+  const std::vector<float>* gene;
+  std::size_t dims, ng, nm;
+  int threads;
+  bool fast = false;
+  bool is_lstm = true;
+  int width = 0, step = 0, steps = 0, mirna_steps = 0, hidden = 0, layers = 0;
+
+  // Fast path state
+  torch::nn::LSTM lstm{nullptr};
+  torch::nn::GRU gru{nullptr};
+  torch::nn::Linear head{nullptr};
+  torch::Tensor gene_steps;  // [ng, steps - mirna_steps, step]: scaled gene (+ latent padded later) features
+  torch::Tensor mirna_scaled;  // [nm, mirna_steps * step]
+  // autoencoder split (pair+latent / latent)
+  bool latent = false;
+  int L = 0;
+  torch::Tensor ae_m;            // [nm, h1] = W1m * mm
+  torch::Tensor ae_g;            // [ng, h1] = W1g * gm + b1
+  torch::nn::Sequential ae_rest{nullptr};  // the encoder after its first Linear+ReLU
+  torch::Tensor lat_center, lat_scale;     // robust scaler of the latent features
+  torch::Tensor gene_scaled;     // [ng, dims] robust-scaled gene features
+  LstmStack stack;               // the LSTM fast path's own kernel (no LibTorch in the loop)
+};
+
+namespace {
+torch::Tensor rows_tensor(const std::vector<float>& v, std::size_t n, std::size_t d) {
+  return torch::from_blob(const_cast<float*>(v.data()), {static_cast<int64_t>(n), static_cast<int64_t>(d)}).clone();
+}
+torch::Tensor vec(const std::vector<float>& v) { return rows_tensor(v, 1, v.size()).squeeze(0); }
+
+struct Threads {
+  int old;
+  explicit Threads(int n) : old(torch::get_num_threads()) { torch::set_num_threads(std::max(1, n)); }
+  ~Threads() { torch::set_num_threads(old); }
+};
+}  // namespace
+
+PoolScorer::PoolScorer(const train::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,
+                       std::size_t dims, int threads)
+    : impl_(std::make_unique<Impl>()) {
+  auto& I = *impl_;
+  I.ck = &ck;
+  I.mirna = &mirna;
+  I.gene = &gene;
+  I.dims = dims;
+  I.nm = mirna.size() / dims;
+  I.ng = gene.size() / dims;
+  I.threads = threads;
+  const auto& sp = ck.classifier.spec();
+  I.width = sp.n_features;
+  I.step = sp.step_width;
+  I.steps = (sp.n_features + sp.step_width - 1) / sp.step_width;
+  I.hidden = sp.hidden;
+  I.layers = sp.layers;
+  const bool recurrent = sp.arch == "lstm" || sp.arch == "gru";
+  const bool starts_with_mirna = ck.feature_set != "latent";
+  if (!recurrent || !starts_with_mirna || dims % static_cast<std::size_t>(sp.step_width) != 0) return;
+  I.fast = true;
+  I.is_lstm = sp.arch == "lstm";
+  I.mirna_steps = static_cast<int>(dims / static_cast<std::size_t>(sp.step_width));
+  Threads t(threads);
+  torch::NoGradGuard ng;
+  auto& net = *static_cast<model::SequenceClassifierImpl*>(ck.classifier.module());
+
+  // Fold the projection into layer 0: W_ih (P s + b_p) + b_ih = (W_ih P) s + (W_ih b_p + b_ih).
+  auto P = net.proj->weight, bp = net.proj->bias;
+  auto fold = [&](auto& dst, auto& src) {
+    auto sparams = src->named_parameters();
+    for (auto& p : dst->named_parameters()) {
+      const auto& s = sparams[p.key()];
+      if (p.key() == "weight_ih_l0") p.value().copy_(torch::matmul(s, P));
+      else if (p.key() == "bias_ih_l0") p.value().copy_(s + torch::matmul(sparams["weight_ih_l0"], bp));
+      else p.value().copy_(s);
+    }
+  };
+  if (I.is_lstm) {
+    I.lstm = torch::nn::LSTM(torch::nn::LSTMOptions(sp.step_width, sp.hidden).num_layers(sp.layers).batch_first(true));
+    fold(I.lstm, net.lstm);
+    I.lstm->eval();
+    // The same folded weights, stacked [W_ih | W_hh]^T per layer, for LstmStack.
+    auto params = I.lstm->named_parameters();
+    I.stack.in0 = sp.step_width;
+    I.stack.hidden = sp.hidden;
+    I.stack.layers = sp.layers;
+    for (int l = 0; l < sp.layers; ++l) {
+      auto L = std::to_string(l);
+      auto wcat = torch::cat({params["weight_ih_l" + L], params["weight_hh_l" + L]}, 1).t().contiguous();
+      auto bsum = (params["bias_ih_l" + L] + params["bias_hh_l" + L]).contiguous();
+      I.stack.w.emplace_back(wcat.data_ptr<float>(), wcat.data_ptr<float>() + wcat.numel());
+      I.stack.b.emplace_back(bsum.data_ptr<float>(), bsum.data_ptr<float>() + bsum.numel());
+    }
+    auto hw = net.head->weight.contiguous();
+    I.stack.head_w.assign(hw.data_ptr<float>(), hw.data_ptr<float>() + hw.numel());
+    I.stack.head_b = net.head->bias.item<float>();
+  } else {
+    I.gru = torch::nn::GRU(torch::nn::GRUOptions(sp.step_width, sp.hidden).num_layers(sp.layers).batch_first(true));
+    fold(I.gru, net.gru);
+    I.gru->eval();
+  }
+  I.head = net.head;
+
+  // Robust-scaled miRNA and gene features (the scaler is per feature, so per side).
+  const auto& rs = ck.classifier.scaler();
+  auto center = vec(rs.center), scale = vec(rs.scale);
+  const int64_t D = static_cast<int64_t>(dims);
+  I.mirna_scaled = (rows_tensor(mirna, I.nm, dims) - center.narrow(0, 0, D)) / scale.narrow(0, 0, D);
+  I.gene_scaled = (rows_tensor(gene, I.ng, dims) - center.narrow(0, D, D)) / scale.narrow(0, D, D);
+
+  I.latent = ck.feature_set == "pair+latent";
+  if (I.latent) {
+    AEMIGAP_CHECK(ck.ae, "checkpoint with latent features lacks its autoencoder");
+    auto& ae = *static_cast<model::AutoencoderImpl*>(ck.ae->module());
+    const auto& mm = ck.ae->minmax();
+    auto amin = vec(mm.center), arange = vec(mm.scale);
+    auto mmin = ((rows_tensor(mirna, I.nm, dims) - amin.narrow(0, 0, D)) / arange.narrow(0, 0, D)).clamp(0, 1);
+    auto gmin = ((rows_tensor(gene, I.ng, dims) - amin.narrow(0, D, D)) / arange.narrow(0, D, D)).clamp(0, 1);
+    auto first = ae.encoder[0]->as<torch::nn::Linear>();
+    auto W1 = first->weight;  // [h1, 2D]
+    I.ae_m = torch::matmul(mmin, W1.narrow(1, 0, D).t());
+    I.ae_g = torch::matmul(gmin, W1.narrow(1, D, D).t()) + first->bias;
+    I.ae_rest = torch::nn::Sequential();
+    std::size_t i = 0;
+    for (const auto& m : *ae.encoder)  // skip the first Linear and its ReLU
+      if (i++ >= 2) I.ae_rest->push_back(m);
+    I.L = ck.ae->spec().latent;
+    I.lat_center = center.narrow(0, 2 * D, I.L);
+    I.lat_scale = scale.narrow(0, 2 * D, I.L);
+  }
+}
+
+PoolScorer::~PoolScorer() = default;
+bool PoolScorer::has_fast_path() const { return impl_->fast; }
+std::uint64_t PoolScorer::n_gene() const { return impl_->ng; }
+
+void PoolScorer::score_rows_plain(std::uint64_t r0, std::uint64_t r1, float* out) const {
+  const auto& I = *impl_;
+  std::vector<std::int32_t> m, g;
+  for (std::uint64_t r = r0; r < r1; ++r)
+    for (std::size_t j = 0; j < I.ng; ++j) {
+      m.push_back(static_cast<std::int32_t>(r));
+      g.push_back(static_cast<std::int32_t>(j));
+    }
+  auto x = train::pair_features(*I.mirna, *I.gene, I.dims, m, g, I.ck->feature_set, I.ck->ae.get());
+  auto p = I.ck->classifier.predict(x.data(), m.size(), I.threads);
+  std::copy(p.begin(), p.end(), out);
+}
+
+void PoolScorer::score_rows(std::uint64_t r0, std::uint64_t r1, float* out) const {
+  auto& I = *impl_;  // torch modules' forward is non-const; the scorer's state is not changed
+  if (!I.fast) return score_rows_plain(r0, r1, out);
+  Threads t(I.threads);
+  c10::InferenceMode guard;
+  const int64_t ng = static_cast<int64_t>(I.ng), S = I.step, rest = I.steps - I.mirna_steps;
+  const int64_t chunk = 4096;  // genes per batch
+  std::vector<float> xbuf;
+  for (std::uint64_t r = r0; r < r1; ++r) {
+    // The state after the miRNA's steps, once per miRNA.
+    auto ms = I.mirna_scaled[static_cast<int64_t>(r)].contiguous();
+    std::vector<float> h0(static_cast<std::size_t>(I.layers * I.hidden)), c0(h0.size());
+    torch::Tensor h, c;
+    if (I.is_lstm) {
+      I.stack.prefix_state(ms.data_ptr<float>(), I.mirna_steps, h0.data(), c0.data());
+    } else {
+      h = std::get<1>(I.gru->forward(ms.view({1, I.mirna_steps, S})));
+    }
+    for (int64_t b = 0; b < ng; b += chunk) {
+      const int64_t n = std::min(chunk, ng - b);
+      auto g = I.gene_scaled.narrow(0, b, n);
+      torch::Tensor feats = g;
+      if (I.latent) {
+        auto h1 = torch::relu(I.ae_g.narrow(0, b, n) + I.ae_m[static_cast<int64_t>(r)]);
+        auto z = I.ae_rest->forward(h1);
+        feats = torch::cat({g, (z - I.lat_center) / I.lat_scale}, 1);
+      }
+      const int64_t total = rest * S;
+      if (feats.size(1) < total) feats = torch::constant_pad_nd(feats, {0, total - feats.size(1)});
+      feats = feats.contiguous();
+      float* dst = out + (r - r0) * I.ng + static_cast<std::uint64_t>(b);
+      if (I.is_lstm) {
+        // Gene tiles in parallel, each thread with its own buffers.
+        const float* x = feats.data_ptr<float>();
+        const int nt = std::max(1, std::min<int>(I.threads, static_cast<int>((n + 47) / 48)));
+        std::vector<std::thread> pool;
+        for (int k = 0; k < nt; ++k) {
+          int64_t lo = n * k / nt, hi = n * (k + 1) / nt;
+          pool.emplace_back([&, lo, hi] {
+            I.stack.score(h0.data(), c0.data(), x + lo * total, static_cast<std::size_t>(hi - lo), static_cast<int>(rest),
+                          dst + lo);
+          });
+        }
+        for (auto& th : pool) th.join();
+      } else {
+        auto xs = feats.view({n, rest, S});
+        auto last = std::get<0>(I.gru->forward(xs, h.expand({I.layers, n, I.hidden}).contiguous())).select(1, -1);
+        auto p = torch::sigmoid(I.head->forward(last).squeeze(1)).contiguous();
+        std::copy_n(p.data_ptr<float>(), n, dst);
+      }
+    }
+  }
+}
+
+}  // namespace aemigap::score
