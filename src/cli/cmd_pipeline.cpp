@@ -15,6 +15,7 @@ int run_pipeline(Context& ctx) {
       {"negatives", run_negatives},
       {"train-ae", run_train_ae},
       {"cv", run_cv},
+      {"score", run_score},
   };
   std::vector<std::pair<const char*, double>> times;
   Stopwatch total;

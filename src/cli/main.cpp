@@ -23,6 +23,7 @@ const std::vector<Command>& commands() {
       {"negatives", "distance-filtered negatives drawn from the unknown pool (MPI: ranks split miRNAs)", run_negatives},
       {"train-ae", "the autoencoder over the 128-d pair vectors of all positives and negatives", run_train_ae},
       {"cv", "k-fold cross-validation of the classifier (protocols side by side), metrics, plots, checkpoint", run_cv},
+      {"score", "score every unknown pair into /scores/matrix (MPI: ranks share row blocks; --resume)", run_score},
       {"run", "the whole pipeline (every stage below, in order)", run_pipeline},
   };
   return list;

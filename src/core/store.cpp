@@ -294,7 +294,9 @@ void Store::create_dataset(const std::string& name, std::uint64_t rows, std::uin
   std::vector<hsize_t> hd{rows, cols};
   Handle space(AEMIGAP_H5_CHECK(H5Screate_simple(2, hd.data(), nullptr)), H5Sclose);
   Handle dcpl = dataset_props(hd, sizeof(T), compress, chunk_rows);
-  if (parallel_) AEMIGAP_H5_CHECK(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY));
+  // Early allocation: later raw writes never change the file's metadata, so a process
+  // killed while writing rows cannot corrupt the file (pool scoring relies on this).
+  if (parallel_ || !compress) AEMIGAP_H5_CHECK(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY));
   Handle d(AEMIGAP_H5_CHECK(H5Dcreate2(file_, name.c_str(), native_type<T>(), space, link_props(), dcpl, H5P_DEFAULT)),
            H5Dclose);
 }

@@ -113,7 +113,14 @@ enum class FieldKind { Plain, Path };
   X(std::int64_t, cv_subsample, "cv-subsample", "cv", Plain, 0,                                   \
     "use a seeded, class-stratified subsample of this many pairs for CV (0 = all; for tests)")     \
   X(std::string, results_dir, "results-dir", "cv", Path, "results",                               \
-    "folder for the TSV, Markdown and SVG results and the model checkpoint (model.pt)")
+    "folder for the TSV, Markdown and SVG results and the model checkpoint (model.pt)")        \
+  /* score */                                                                                     \
+  X(std::string, checkpoint, "checkpoint", "score", Path, "",                                     \
+    "model checkpoint to score with; empty = <results-dir>/model.pt (written by cv)")             \
+  X(int, score_block_rows, "score-block-rows", "score", Plain, 8,                                 \
+    "miRNA rows per block: the unit of work, progress and resume")                               \
+  X(bool, resume, "resume", "score", Plain, false,                                                \
+    "continue an interrupted score run from its completed blocks (same checkpoint required)")
 
 struct Config {
 #define AEMIGAP_CONFIG_MEMBER(type, member, name, section, kind, def, help) type member = def;
