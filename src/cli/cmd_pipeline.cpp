@@ -16,6 +16,7 @@ int run_pipeline(Context& ctx) {
       {"train-ae", run_train_ae},
       {"cv", run_cv},
       {"score", run_score},
+      {"report", run_report},
   };
   std::vector<std::pair<const char*, double>> times;
   Stopwatch total;

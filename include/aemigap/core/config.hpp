@@ -120,7 +120,14 @@ enum class FieldKind { Plain, Path };
   X(int, score_block_rows, "score-block-rows", "score", Plain, 8,                                 \
     "miRNA rows per block: the unit of work, progress and resume")                               \
   X(bool, resume, "resume", "score", Plain, false,                                                \
-    "continue an interrupted score run from its completed blocks (same checkpoint required)")
+    "continue an interrupted score run from its completed blocks (same checkpoint required)")   \
+  /* report */                                                                                    \
+  X(int, report_top, "report-top", "report", Plain, 30, "top pairs of the whole pool to report") \
+  X(std::string, report_genes, "report-genes", "report", Plain, "ALK,EGFR,GNAS,KRAS,PIK3CA",      \
+    "genes (symbols or FASTA keys) whose top miRNAs are reported (the paper's oncogenes)")        \
+  X(int, report_per_gene, "report-per-gene", "report", Plain, 10, "top miRNAs per reported gene") \
+  X(std::string, targetscan, "targetscan", "report", Path, "data/targetscan7_conserved_hsa.tsv.gz", \
+    "TargetScan predictions (TSV: miRNA, gene symbol) for the reports' Support column; empty = none")
 
 struct Config {
 #define AEMIGAP_CONFIG_MEMBER(type, member, name, section, kind, def, help) type member = def;
