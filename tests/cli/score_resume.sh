@@ -86,4 +86,14 @@ assert got_k == want_k, (got_k, want_k)
 print("report: top-25 and KRAS top-7 equal a brute-force sort; 1 and 3 ranks agree")
 PY
 [ -s rep1/score_histogram.svg ] && [ -s rep1/top_pairs.md ]
+
+# query agrees with the report; unknown names get suggestions
+first=$(grep -v '^#' rep1/top_pairs.tsv | sed -n 2p)
+m=$(cut -f2 <<< "$first"); g=$(cut -f3 <<< "$first"); sc=$(cut -f5 <<< "$first")
+"$bin" query --store ref.h5 --pair "$m,$g" | tail -1 | grep -qP "^$m\t$g\t$sc" || { echo "FAIL: --pair"; exit 1; }
+"$bin" query --store ref.h5 --mirna "$m" --top 3 | sed -n 2p | grep -qP "^1\t$m\t$g\t" || { echo "FAIL: --mirna"; exit 1; }
+[ "$("$bin" query --store ref.h5 --gene KRAS --top 7 | tail -n +2 | cut -f2)" = "$(grep '^KRAS' rep1/top_mirnas_per_gene.tsv | cut -f3)" ] || { echo "FAIL: --gene"; exit 1; }
+if "$bin" query --store ref.h5 --gene KRSA 2> err.txt; then echo "FAIL: unknown gene accepted"; exit 1; fi
+grep -q "did you mean KRAS" err.txt || { cat err.txt; echo "FAIL: no suggestion"; exit 1; }
+echo "query: pair, miRNA and gene answers agree with the report"
 echo PASS

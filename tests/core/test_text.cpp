@@ -31,6 +31,7 @@ TEST(Text, Utf8Validation) {
 TEST(Text, EditDistanceAndSuggestions) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
   EXPECT_EQ(edit_distance("", "abc"), 3u);
+  EXPECT_EQ(edit_distance("KRSA", "KRAS"), 1u);  // adjacent transposition
   auto m = closest_matches("mirna-fsta", {"mirna-fasta", "gene-fasta", "seed", "store"});
   ASSERT_FALSE(m.empty());
   EXPECT_EQ(m[0], "mirna-fasta");

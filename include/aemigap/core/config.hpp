@@ -127,7 +127,12 @@ enum class FieldKind { Plain, Path };
     "genes (symbols or FASTA keys) whose top miRNAs are reported (the paper's oncogenes)")        \
   X(int, report_per_gene, "report-per-gene", "report", Plain, 10, "top miRNAs per reported gene") \
   X(std::string, targetscan, "targetscan", "report", Path, "data/targetscan7_conserved_hsa.tsv.gz", \
-    "TargetScan predictions (TSV: miRNA, gene symbol) for the reports' Support column; empty = none")
+    "TargetScan predictions (TSV: miRNA, gene symbol) for the reports' Support column; empty = none") \
+  /* query */                                                                                     \
+  X(std::string, pair, "pair", "query", Plain, "", "query: MIRNA,GENE -> that pair's score")      \
+  X(std::string, mirna, "mirna", "query", Plain, "", "query: the top genes of this miRNA")        \
+  X(std::string, gene, "gene", "query", Plain, "", "query: the top miRNAs of this gene (FASTA key or symbol)") \
+  X(int, top, "top", "query", Plain, 10, "query: how many partners to list")
 
 struct Config {
 #define AEMIGAP_CONFIG_MEMBER(type, member, name, section, kind, def, help) type member = def;
