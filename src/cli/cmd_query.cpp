@@ -2,6 +2,7 @@
 //   --pair MIRNA,GENE    one pair's score (or "validated" for a positive)
 //   --mirna X --top N    the N best genes of a miRNA (one row read)
 //   --gene Y --top N     the N best miRNAs of a gene (one column, read by row blocks)
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -9,7 +10,13 @@
 #include "aemigap/core/store.hpp"
 #include "aemigap/core/text.hpp"
 #include "aemigap/data/dataset.hpp"
+#include "aemigap/core/log.hpp"
+#include "aemigap/core/threads.hpp"
+#include "aemigap/embed/corpus.hpp"
+#include "aemigap/embed/doc2vec.hpp"
+#include "aemigap/embed/embed_stage.hpp"
 #include "aemigap/score/topk.hpp"
+#include "aemigap/train/models.hpp"
 #include "commands.hpp"
 
 namespace aemigap::cli {
@@ -28,13 +35,78 @@ std::size_t find_name(const std::vector<std::string>& names, const std::vector<s
   for (std::size_t i = 0; i < close.size(); ++i) hint += (i ? ", " : " (did you mean ") + close[i];
   throw ConfigError(std::string("unknown ") + what + " '" + want + "'" + (hint.empty() ? "" : hint + "?)"));
 }
+// A new sequence: infer its vector with the stored doc2vec model of its kind (frozen), then
+// score it against every partner with the checkpoint (the plain forward pass).
+int query_sequence(const Config& cfg) {
+  Store s = Store::open(cfg.store);
+  Dataset d = read_dataset(s);
+  const bool is_mirna = cfg.sequence_kind == "mirna";
+  const std::string g = is_mirna ? "/embed/mirna" : "/embed/gene";
+  if (!s.exists(g + "/word_vectors")) throw InputError(cfg.store, 0, "store has no embedding model (" + g + "): run `aemigap embed` first");
+  embed::Corpus vocab;
+  vocab.vocab = s.read_strings(g + "/vocab");
+  auto counts = s.read<std::int64_t>(g + "/word_counts");
+  embed::Doc2VecOptions o;
+  o.dims = static_cast<int>(s.attr_int("/embed", "dims"));
+  o.window = static_cast<int>(s.attr_int(g, "window"));
+  o.epochs = static_cast<int>(s.attr_int(g, "epochs"));
+  o.negative = static_cast<int>(s.attr_int("/embed", "negative"));
+  o.dm = s.attr_string("/embed", "mode") == "dm";
+  o.dm_mean = s.attr_int("/embed", "dm_mean") != 0;
+  o.alpha = s.attr_double("/embed", "alpha");
+  o.min_alpha = s.attr_double("/embed", "min_alpha");
+  o.sample = s.attr_double("/embed", "sample");
+  const int k = static_cast<int>(s.attr_int("/embed", "k")), frames = static_cast<int>(s.attr_int("/embed", "frames"));
+  const char ns = s.attr_string(g, "namespace")[0];
+  std::string seq;
+  for (char c : cfg.sequence) {
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (ns == 'n' && c == 'T') c = 'U';
+    if (ns == 'd' && c == 'U') c = 'T';
+    seq += c;
+  }
+  auto docs = embed::CorpusBuilder::encode(vocab, ns, seq, k, frames);
+  std::size_t words = 0;
+  for (const auto& doc : docs) words += doc.size();
+  if (words == 0) throw ConfigError("--sequence: none of its " + std::to_string(k) + "-mers is in the " + cfg.sequence_kind + " vocabulary");
+  embed::Doc2Vec model;
+  model.restore(o, s.read<float>(g + "/word_vectors"), s.read<float>(g + "/output_weights"),
+                std::vector<std::uint64_t>(counts.begin(), counts.end()));
+  auto v = model.infer(docs, o.epochs, cfg.seed);
+  std::vector<float> mirna, gene;
+  std::size_t dims = 0;
+  embed::read_embeddings(s, mirna, gene, dims);
+  const std::string ckpt = cfg.checkpoint.empty() ? cfg.results_dir + "/model.pt" : cfg.checkpoint;
+  auto ck = train::Checkpoint::load(ckpt);
+  std::vector<std::int32_t> mi, gi;
+  const std::size_t partners = is_mirna ? d.n_gene() : d.n_mirna();
+  for (std::size_t j = 0; j < partners; ++j) {
+    mi.push_back(is_mirna ? 0 : static_cast<std::int32_t>(j));
+    gi.push_back(is_mirna ? static_cast<std::int32_t>(j) : 0);
+  }
+  auto x = train::pair_features(is_mirna ? v : mirna, is_mirna ? gene : v, dims, mi, gi, ck.feature_set, ck.ae.get());
+  auto p = ck.classifier.predict(x.data(), partners, resolve_threads(cfg.threads));
+  score::TopK top(static_cast<std::size_t>(std::max(1, cfg.top)));
+  for (std::size_t j = 0; j < partners; ++j) top.add({p[j], mi[j], gi[j]});
+  std::printf("rank\t%s\tscore\n", is_mirna ? "gene" : "mirna");
+  auto best = top.sorted();
+  for (std::size_t i = 0; i < best.size(); ++i)
+    std::printf("%zu\t%s\t%.6f\n", i + 1,
+                is_mirna ? d.gene_names[static_cast<std::size_t>(best[i].gene)].c_str()
+                         : d.mirna_names[static_cast<std::size_t>(best[i].mirna)].c_str(),
+                best[i].score);
+  return 0;
+}
+
 }  // namespace
 
 int run_query(Context& ctx) {
   if (ctx.rank != 0) return 0;
   const Config& cfg = ctx.cfg;
-  int modes = !cfg.pair.empty() + !cfg.mirna.empty() + !cfg.gene.empty();
-  if (modes != 1) throw ConfigError("query needs exactly one of --pair MIRNA,GENE, --mirna X, --gene Y");
+  int modes = !cfg.pair.empty() + !cfg.mirna.empty() + !cfg.gene.empty() + !cfg.sequence.empty();
+  if (modes != 1) throw ConfigError("query needs exactly one of --pair MIRNA,GENE, --mirna X, --gene Y, --sequence SEQ");
+  if (!cfg.sequence.empty()) return query_sequence(cfg);
   Store s = Store::open(cfg.store);
   if (!s.exists("/scores/done")) throw InputError(cfg.store, 0, "store has no scores: run `aemigap score` first");
   Dataset d = read_dataset(s);

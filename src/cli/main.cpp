@@ -25,7 +25,7 @@ const std::vector<Command>& commands() {
       {"cv", "k-fold cross-validation of the classifier (protocols side by side), metrics, plots, checkpoint", run_cv},
       {"score", "score every unknown pair into /scores/matrix (MPI: ranks share row blocks; --resume)", run_score},
       {"report", "top pairs and top miRNAs per gene with TargetScan support, score histogram", run_report},
-      {"query", "--pair MIRNA,GENE | --mirna X --top N | --gene Y --top N, from the stored scores", run_query},
+      {"query", "--pair MIRNA,GENE | --mirna X --top N | --gene Y --top N (stored scores) | --sequence SEQ (inferred)", run_query},
       {"run", "the whole pipeline (every stage below, in order)", run_pipeline},
   };
   return list;

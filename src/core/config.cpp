@@ -212,6 +212,7 @@ void Config::validate() const {
     throw ConfigError("option 'rnn-hidden' must be divisible by 'tf-heads' for the transformer");
   if (train_samples < 1 || batch < 1 || !(lr > 0)) throw ConfigError("train-samples, batch and lr must be positive");
   if (cv_folds < 2) throw ConfigError("option 'cv-folds' must be >= 2");
+  check_choice("sequence-kind", sequence_kind, {"mirna", "gene"});
   if (report_top < 1 || report_per_gene < 1) throw ConfigError("options report-top and report-per-gene must be >= 1");
   if (score_block_rows < 1) throw ConfigError("option 'score-block-rows' must be >= 1");
   if (cv_subsample < 0) throw ConfigError("option 'cv-subsample' must be >= 0");

@@ -96,4 +96,12 @@ m=$(cut -f2 <<< "$first"); g=$(cut -f3 <<< "$first"); sc=$(cut -f5 <<< "$first")
 if "$bin" query --store ref.h5 --gene KRSA 2> err.txt; then echo "FAIL: unknown gene accepted"; exit 1; fi
 grep -q "did you mean KRAS" err.txt || { cat err.txt; echo "FAIL: no suggestion"; exit 1; }
 echo "query: pair, miRNA and gene answers agree with the report"
+# a sequence not in the store: inferred embedding, scored against every gene
+seq=$("$py" -c "import h5py; print(h5py.File('ref.h5','r')['mirna/sequence'].asstr()[0])")
+"$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --results-dir "$work/res" --sequence "$seq" --top 5 > seq.tsv
+[ "$(tail -n +2 seq.tsv | wc -l)" = 5 ] || { cat seq.tsv; echo "FAIL: --sequence"; exit 1; }
+tail -n +2 seq.tsv | awk -F'\t' '$3 < 0 || $3 > 1 { exit 1 }'
+if "$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --results-dir "$work/res" --sequence "XXXXXX" 2> err.txt; then exit 1; fi
+grep -q "vocabulary" err.txt || { cat err.txt; echo "FAIL: unclear --sequence error"; exit 1; }
+echo "query --sequence: inferred and scored"
 echo PASS

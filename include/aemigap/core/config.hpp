@@ -132,7 +132,11 @@ enum class FieldKind { Plain, Path };
   X(std::string, pair, "pair", "query", Plain, "", "query: MIRNA,GENE -> that pair's score")      \
   X(std::string, mirna, "mirna", "query", Plain, "", "query: the top genes of this miRNA")        \
   X(std::string, gene, "gene", "query", Plain, "", "query: the top miRNAs of this gene (FASTA key or symbol)") \
-  X(int, top, "top", "query", Plain, 10, "query: how many partners to list")
+  X(int, top, "top", "query", Plain, 10, "query: how many partners to list")                     \
+  X(std::string, sequence, "sequence", "query", Plain, "",                                        \
+    "query: a sequence not in the store; its embedding is inferred and it is scored against "     \
+    "every partner (with --sequence-kind)")                                                       \
+  X(std::string, sequence_kind, "sequence-kind", "query", Plain, "mirna", "mirna | gene: what --sequence is")
 
 struct Config {
 #define AEMIGAP_CONFIG_MEMBER(type, member, name, section, kind, def, help) type member = def;
