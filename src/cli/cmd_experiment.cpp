@@ -36,18 +36,6 @@ std::string f4(double v) {
   return b;
 }
 
-// An autoencoder of the given latent size over all positive and negative pair vectors.
-std::unique_ptr<train::AutoencoderModel> fit_ae(const Dataset& d, const train::CvInputs& in, const Config& cfg, int threads) {
-  std::vector<std::int32_t> m, g;
-  for (const auto& p : d.positives) m.push_back(p[0]), g.push_back(p[1]);
-  for (const auto& p : in.negatives) m.push_back(p[0]), g.push_back(p[1]);
-  auto x = train::pair_features(in.mirna, in.gene, in.dims, m, g, "pair", nullptr);
-  std::vector<std::size_t> rows(m.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  return std::make_unique<train::AutoencoderModel>(
-      train::AutoencoderModel::train(train::autoencoder_spec(cfg), x, rows, train::ae_options(cfg, threads), nullptr));
-}
-
 }  // namespace
 
 int run_experiment(Context& ctx, const std::string& name) {
@@ -84,7 +72,7 @@ int run_experiment(Context& ctx, const std::string& name) {
       Config c = base;
       c.ae_latent = latent;
       c.ae_per_fold = false;
-      in.ae = fit_ae(d, in, c, threads);
+      in.ae = std::make_unique<train::AutoencoderModel>(train::fit_autoencoder(in, c, threads, nullptr));
       for (const char* fs : {"latent", "pair+latent"}) {
         c.features = fs;
         run(std::string(fs == std::string("latent") ? "A (latent)" : "B (pair+latent)") + ", latent " + std::to_string(latent), c, rows);

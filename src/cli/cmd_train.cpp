@@ -29,18 +29,8 @@ int run_train_ae(Context& ctx) {
     no_ae.features = "pair";  // the autoencoder is what this stage makes
     in = train::load_cv_inputs(s, d, no_ae);
   }
-  // All positive and negative pair vectors; the autoencoder never sees the labels.
-  std::vector<std::int32_t> m, g;
-  for (const auto& p : d.positives) m.push_back(p[0]), g.push_back(p[1]);
-  for (const auto& p : in.negatives) m.push_back(p[0]), g.push_back(p[1]);
-  auto x = train::pair_features(in.mirna, in.gene, in.dims, m, g, "pair", nullptr);
-  std::vector<std::size_t> rows(m.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  log_info("[train-ae] " + std::to_string(rows.size()) + " pair vectors, latent " + std::to_string(cfg.ae_latent) +
-           ", hidden " + cfg.ae_hidden + ", " + std::to_string(cfg.ae_epochs) + " epochs");
   train::AeHistory h;
-  auto ae = train::AutoencoderModel::train(train::autoencoder_spec(cfg), x, rows,
-                                           train::ae_options(cfg, resolve_threads(cfg.threads)), &h);
+  auto ae = train::fit_autoencoder(in, cfg, resolve_threads(cfg.threads), &h);
   StoreUpdate up(cfg.store, false);
   up.store().remove("/ae");
   ae.write(up.store(), "/ae");

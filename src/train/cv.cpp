@@ -89,6 +89,18 @@ CvInputs load_cv_inputs(const Store& s, const Dataset& d, const Config& cfg) {
   return in;
 }
 
+AutoencoderModel fit_autoencoder(const CvInputs& in, const Config& cfg, int threads, AeHistory* history) {
+  std::vector<std::int32_t> m, g;
+  for (const auto& p : in.data->positives) m.push_back(p[0]), g.push_back(p[1]);
+  for (const auto& p : in.negatives) m.push_back(p[0]), g.push_back(p[1]);
+  auto x = pair_features(in.mirna, in.gene, in.dims, m, g, "pair", nullptr);
+  std::vector<std::size_t> rows(m.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  log_info("[train-ae] " + std::to_string(rows.size()) + " pair vectors, latent " + std::to_string(cfg.ae_latent) +
+           ", hidden " + cfg.ae_hidden + ", " + std::to_string(cfg.ae_epochs) + " epochs");
+  return AutoencoderModel::train(autoencoder_spec(cfg), x, rows, ae_options(cfg, threads), history);
+}
+
 namespace {
 
 struct Samples {

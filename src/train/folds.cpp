@@ -9,12 +9,6 @@
 
 namespace aemigap::train {
 
-namespace {
-template <class T> void shuffle(std::vector<T>& v, Rng& rng) {
-  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.uniform_below(i)]);
-}
-}  // namespace
-
 std::vector<int> stratified_folds(const std::vector<std::uint8_t>& labels, int k, std::uint64_t seed) {
   AEMIGAP_CHECK(k >= 2, "need at least 2 folds");
   Rng rng(seed, 0x666f6c64);  // "fold"

@@ -32,9 +32,6 @@ model::ClassifierOptions to_options(const ClassifierSpec& s) {
   return o;
 }
 
-template <class T> void shuffle(std::vector<T>& v, Rng& rng) {
-  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.uniform_below(i)]);
-}
 
 // Copies rows idx[b..e) of x [n x d] into a contiguous tensor.
 torch::Tensor gather_rows(const std::vector<float>& x, std::size_t d, const std::vector<std::size_t>& idx,

@@ -56,6 +56,10 @@ TrainOptions train_options(const Config& cfg, int threads, const std::string& la
 AutoencoderSpec autoencoder_spec(const Config& cfg);
 AeOptions ae_options(const Config& cfg, int threads);
 
+// The autoencoder over the pair vectors of all positives and the paper's negatives
+// (it never sees the labels): what train-ae stores and the latent sweep refits.
+AutoencoderModel fit_autoencoder(const CvInputs& in, const Config& cfg, int threads, AeHistory* history);
+
 // Runs one protocol's folds. keep_best: keep the best fold's model as a checkpoint.
 ProtocolResult run_protocol(const std::string& protocol, const CvInputs& in, const Config& cfg, int threads,
                             bool keep_best);
