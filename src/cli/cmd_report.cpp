@@ -157,14 +157,18 @@ int run_report(Context& ctx) {
   std::string model = "unknown model";
   {
     std::string ck = s.attr_string("/scores", "checkpoint");
+    // shown relative to the working directory when it lies below it (reports travel)
+    std::error_code ec;
+    auto rel = std::filesystem::relative(ck, std::filesystem::current_path(), ec);
+    std::string shown = !ec && !rel.empty() && rel.string().rfind("..", 0) != 0 ? rel.string() : ck;
     try {
       auto c = train::Checkpoint::load(ck);
       char b[512];
       std::snprintf(b, sizeof b, "%s on %s features (checkpoint %s: %s, CV AUC %.4f)", c.classifier.spec().arch.c_str(),
-                    c.feature_set.c_str(), ck.c_str(), c.protocol.c_str(), c.auc);
+                    c.feature_set.c_str(), shown.c_str(), c.protocol.c_str(), c.auc);
       model = b;
     } catch (const std::exception&) {
-      model = "checkpoint " + ck + " (no longer readable)";
+      model = "checkpoint " + shown + " (no longer readable)";
     }
   }
   const std::string source = cfg.targetscan.empty() ? "none"
