@@ -145,14 +145,7 @@ void write_dataset(Store& s, const Dataset& d) {
   s.write_strings("/gene/name", d.gene_names);
   s.write_strings("/gene/symbols", d.gene_symbols);
   s.write_strings("/gene/sequence", d.gene_sequences);
-  std::vector<std::int32_t> flat;
-  flat.reserve(d.positives.size() * 2);
-  for (const auto& p : d.positives) {
-    flat.push_back(p[0]);
-    flat.push_back(p[1]);
-  }
-  s.write("/pairs/positive", flat, {d.positives.size(), 2});
-  s.set_attr("/pairs/positive", "columns", std::string("mirna_index,gene_index"));
+  write_pair_table(s, "/pairs/positive", d.positives);
   s.set_attr("/pairs", "n_positive", static_cast<std::int64_t>(d.positives.size()));
   s.set_attr("/pairs", "n_mirna", static_cast<std::int64_t>(d.n_mirna()));
   s.set_attr("/pairs", "n_gene", static_cast<std::int64_t>(d.n_gene()));
@@ -168,17 +161,33 @@ Dataset read_dataset(const Store& s) {
   d.gene_names = s.read_strings("/gene/name");
   d.gene_symbols = s.read_strings("/gene/symbols");
   d.gene_sequences = s.read_strings("/gene/sequence");
-  std::vector<std::uint64_t> dims;
-  auto flat = s.read<std::int32_t>("/pairs/positive", &dims);
-  if (dims.size() != 2 || dims[1] != 2) throw InputError(s.path(), 0, "/pairs/positive must have shape [n, 2]");
-  d.positives.resize(dims[0]);
-  for (std::size_t i = 0; i < dims[0]; ++i) {
-    d.positives[i] = {flat[2 * i], flat[2 * i + 1]};
-    if (flat[2 * i] < 0 || static_cast<std::uint64_t>(flat[2 * i]) >= d.n_mirna() || flat[2 * i + 1] < 0 ||
-        static_cast<std::uint64_t>(flat[2 * i + 1]) >= d.n_gene())
+  d.positives = read_pair_table(s, "/pairs/positive");
+  for (std::size_t i = 0; i < d.positives.size(); ++i) {
+    const auto& p = d.positives[i];
+    if (p[0] < 0 || static_cast<std::uint64_t>(p[0]) >= d.n_mirna() || p[1] < 0 || static_cast<std::uint64_t>(p[1]) >= d.n_gene())
       throw InputError(s.path(), 0, "/pairs/positive row " + std::to_string(i) + " indexes past the name tables");
   }
   return d;
+}
+
+void write_pair_table(Store& s, const std::string& name, const std::vector<PairIndex>& pairs) {
+  std::vector<std::int32_t> flat;
+  flat.reserve(pairs.size() * 2);
+  for (const auto& p : pairs) {
+    flat.push_back(p[0]);
+    flat.push_back(p[1]);
+  }
+  s.write(name, flat, {pairs.size(), 2});
+  s.set_attr(name, "columns", std::string("mirna_index,gene_index"));
+}
+
+std::vector<PairIndex> read_pair_table(const Store& s, const std::string& name) {
+  std::vector<std::uint64_t> dims;
+  auto flat = s.read<std::int32_t>(name, &dims);
+  if (dims.size() != 2 || dims[1] != 2) throw InputError(s.path(), 0, name + " must have shape [n, 2]");
+  std::vector<PairIndex> out(dims[0]);
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = {flat[2 * i], flat[2 * i + 1]};
+  return out;
 }
 
 }  // namespace aemigap

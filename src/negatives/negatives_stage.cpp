@@ -94,15 +94,8 @@ NegativesResult build_negatives(const Dataset& d, const std::vector<float>& mirn
 }
 
 void write_negatives(Store& s, const NegativesResult& r) {
-  std::vector<std::int32_t> flat;
-  flat.reserve(r.negatives.size() * 2);
-  for (const auto& p : r.negatives) {
-    flat.push_back(p[0]);
-    flat.push_back(p[1]);
-  }
-  s.write("/pairs/negative", flat, {r.negatives.size(), 2});
+  write_pair_table(s, "/pairs/negative", r.negatives);
   const char* o = "/pairs/negative";
-  s.set_attr(o, "columns", std::string("mirna_index,gene_index"));
   s.set_attr(o, "method", r.method);
   s.set_attr(o, "threshold_euclidean", r.thresholds.euclidean);
   s.set_attr(o, "threshold_cosine", r.thresholds.cosine);

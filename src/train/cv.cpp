@@ -82,8 +82,7 @@ CvInputs load_cv_inputs(const Store& s, const Dataset& d, const Config& cfg) {
   embed::read_embeddings(s, in.mirna, in.gene, in.dims);
   if (!s.exists("/pairs/negative"))
     throw InputError(s.path(), 0, "store has no negatives (/pairs/negative): run `aemigap negatives` first");
-  auto flat = s.read<std::int32_t>("/pairs/negative");
-  for (std::size_t i = 0; i + 1 < flat.size(); i += 2) in.negatives.push_back({flat[i], flat[i + 1]});
+  in.negatives = read_pair_table(s, "/pairs/negative");
   if (cfg.features != "pair" && !cfg.ae_per_fold)
     in.ae = std::make_unique<AutoencoderModel>(AutoencoderModel::read(s, "/ae"));
   return in;

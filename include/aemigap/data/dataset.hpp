@@ -44,6 +44,11 @@ struct IngestReport {
 Dataset ingest(const Config& cfg, IngestReport* report = nullptr);
 
 void write_dataset(Store& store, const Dataset& d);
+
+// (miRNA index, gene index) tables as int32 [n, 2] datasets (/pairs/positive, /pairs/negative).
+using PairIndex = std::array<std::int32_t, 2>;
+void write_pair_table(Store& s, const std::string& name, const std::vector<PairIndex>& pairs);
+std::vector<PairIndex> read_pair_table(const Store& s, const std::string& name);
 Dataset read_dataset(const Store& store);  // throws InputError when the store lacks it
 
 }  // namespace aemigap
