@@ -24,7 +24,6 @@ struct PoolScorer::Impl {
   int width = 0, step = 0, steps = 0, mirna_steps = 0, hidden = 0, layers = 0;
 
   // Fast path state
-  torch::nn::LSTM lstm{nullptr};
   torch::nn::GRU gru{nullptr};
   torch::nn::Linear head{nullptr};
   torch::Tensor gene_steps;  // [ng, steps - mirna_steps, step]: scaled gene (+ latent padded later) features
@@ -92,24 +91,7 @@ PoolScorer::PoolScorer(const train::Checkpoint& ck, const std::vector<float>& mi
     }
   };
   if (I.is_lstm) {
-    I.lstm = torch::nn::LSTM(torch::nn::LSTMOptions(sp.step_width, sp.hidden).num_layers(sp.layers).batch_first(true));
-    fold(I.lstm, net.lstm);
-    I.lstm->eval();
-    // The same folded weights, stacked [W_ih | W_hh]^T per layer, for LstmStack.
-    auto params = I.lstm->named_parameters();
-    I.stack.in0 = sp.step_width;
-    I.stack.hidden = sp.hidden;
-    I.stack.layers = sp.layers;
-    for (int l = 0; l < sp.layers; ++l) {
-      auto L = std::to_string(l);
-      auto wcat = torch::cat({params["weight_ih_l" + L], params["weight_hh_l" + L]}, 1).t().contiguous();
-      auto bsum = (params["bias_ih_l" + L] + params["bias_hh_l" + L]).contiguous();
-      I.stack.w.emplace_back(wcat.data_ptr<float>(), wcat.data_ptr<float>() + wcat.numel());
-      I.stack.b.emplace_back(bsum.data_ptr<float>(), bsum.data_ptr<float>() + bsum.numel());
-    }
-    auto hw = net.head->weight.contiguous();
-    I.stack.head_w.assign(hw.data_ptr<float>(), hw.data_ptr<float>() + hw.numel());
-    I.stack.head_b = net.head->bias.item<float>();
+    I.stack = *ck.classifier.lstm_stack();  // the classifier's folded weights, for the kernel
   } else {
     I.gru = torch::nn::GRU(torch::nn::GRUOptions(sp.step_width, sp.hidden).num_layers(sp.layers).batch_first(true));
     fold(I.gru, net.gru);
@@ -159,7 +141,7 @@ void PoolScorer::score_rows_plain(std::uint64_t r0, std::uint64_t r1, float* out
       g.push_back(static_cast<std::int32_t>(j));
     }
   auto x = train::pair_features(*I.mirna, *I.gene, I.dims, m, g, I.ck->feature_set, I.ck->ae.get());
-  auto p = I.ck->classifier.predict(x.data(), m.size(), I.threads);
+  auto p = I.ck->classifier.predict_torch(x.data(), m.size(), I.threads);
   std::copy(p.begin(), p.end(), out);
 }
 

@@ -14,6 +14,9 @@
 #include "aemigap/core/rng.hpp"
 #include "aemigap/core/store.hpp"
 #include "aemigap/model/networks.hpp"
+#include "aemigap/score/lstm_infer.hpp"
+
+#include <thread>
 
 namespace aemigap::train {
 
@@ -56,6 +59,7 @@ struct Classifier::Impl {
   ClassifierSpec spec;
   Scaler scaler;
   model::SequenceClassifier net{nullptr};
+  std::unique_ptr<score::LstmStack> stack;  // built on first use (LSTM only)
 };
 
 Classifier::Classifier() : impl_(std::make_unique<Impl>()) {}
@@ -144,7 +148,68 @@ Classifier Classifier::train(const ClassifierSpec& spec, const std::vector<float
   return c;
 }
 
+const score::LstmStack* Classifier::lstm_stack() const {
+  if (impl_->spec.arch != "lstm") return nullptr;
+  if (!impl_->stack) {
+    // Fold the projection: W_ih (P s + b_p) + b_ih = (W_ih P) s + (W_ih b_p + b_ih); stack
+    // [W_ih | W_hh] transposed per layer, biases summed.
+    torch::NoGradGuard ng;
+    auto& net = *impl_->net;
+    auto params = net.lstm->named_parameters();
+    auto st = std::make_unique<score::LstmStack>();
+    st->in0 = impl_->spec.step_width;
+    st->hidden = impl_->spec.hidden;
+    st->layers = impl_->spec.layers;
+    for (int l = 0; l < st->layers; ++l) {
+      auto L = std::to_string(l);
+      auto wih = params["weight_ih_l" + L], bih = params["bias_ih_l" + L];
+      if (l == 0) {
+        bih = bih + torch::matmul(wih, net.proj->bias);
+        wih = torch::matmul(wih, net.proj->weight);
+      }
+      auto wcat = torch::cat({wih, params["weight_hh_l" + L]}, 1).t().contiguous();
+      auto bsum = (bih + params["bias_hh_l" + L]).contiguous();
+      st->w.emplace_back(wcat.data_ptr<float>(), wcat.data_ptr<float>() + wcat.numel());
+      st->b.emplace_back(bsum.data_ptr<float>(), bsum.data_ptr<float>() + bsum.numel());
+    }
+    auto hw = net.head->weight.contiguous();
+    st->head_w.assign(hw.data_ptr<float>(), hw.data_ptr<float>() + hw.numel());
+    st->head_b = net.head->bias.item<float>();
+    impl_->stack = std::move(st);
+  }
+  return impl_->stack.get();
+}
+
 std::vector<float> Classifier::predict(const float* x, std::size_t n, int threads) const {
+  const score::LstmStack* st = lstm_stack();
+  if (!st) return predict_torch(x, n, threads);
+  const std::size_t d = static_cast<std::size_t>(impl_->spec.n_features);
+  const int steps = (impl_->spec.n_features + impl_->spec.step_width - 1) / impl_->spec.step_width;
+  const std::size_t width = static_cast<std::size_t>(steps) * static_cast<std::size_t>(impl_->spec.step_width);
+  std::vector<float> out(n), zeros(static_cast<std::size_t>(st->layers * st->hidden), 0.0f);
+  const int nt = std::max(1, std::min<int>(threads, static_cast<int>((n + 47) / 48)));
+  std::vector<std::thread> pool;
+  for (int k = 0; k < nt; ++k) {
+    std::size_t lo = n * static_cast<std::size_t>(k) / static_cast<std::size_t>(nt);
+    std::size_t hi = n * static_cast<std::size_t>(k + 1) / static_cast<std::size_t>(nt);
+    pool.emplace_back([&, lo, hi] {
+      const std::size_t chunk = 4096;
+      std::vector<float> buf;
+      for (std::size_t b = lo; b < hi; b += chunk) {
+        std::size_t e = std::min(hi, b + chunk);
+        buf.assign((e - b) * width, 0.0f);  // scaled rows, zero-padded to whole steps
+        for (std::size_t i = b; i < e; ++i)
+          for (std::size_t j = 0; j < d; ++j)
+            buf[(i - b) * width + j] = (x[i * d + j] - impl_->scaler.center[j]) / impl_->scaler.scale[j];
+        st->score(zeros.data(), zeros.data(), buf.data(), e - b, steps, out.data() + b);
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  return out;
+}
+
+std::vector<float> Classifier::predict_torch(const float* x, std::size_t n, int threads) const {
   ThreadScope scope(threads);
   torch::NoGradGuard no_grad;
   const std::size_t d = static_cast<std::size_t>(impl_->spec.n_features);

@@ -18,6 +18,9 @@
 namespace aemigap {
 class Store;
 }
+namespace aemigap::score {
+struct LstmStack;
+}
 
 namespace aemigap::train {
 
@@ -55,8 +58,13 @@ class Classifier {
   // Fits the robust scaler on `rows` of x [n x d] and trains for opt.samples samples.
   static Classifier train(const ClassifierSpec& spec, const std::vector<float>& x, const std::vector<std::uint8_t>& y,
                           const std::vector<std::size_t>& rows, const TrainOptions& opt, TrainStats* stats = nullptr);
-  // Probabilities (sigmoid of the logit) of raw (unscaled) rows.
+  // Probabilities (sigmoid of the logit) of raw (unscaled) rows. LSTM classifiers run in
+  // the scoring kernel (score/lstm_infer.hpp; equal to LibTorch within float rounding),
+  // the others through LibTorch; predict_torch always uses LibTorch's forward.
   std::vector<float> predict(const float* x, std::size_t n, int threads = 1) const;
+  std::vector<float> predict_torch(const float* x, std::size_t n, int threads = 1) const;
+  // The LSTM with its input projection folded into layer 0, for the kernel; null otherwise.
+  const score::LstmStack* lstm_stack() const;
   const ClassifierSpec& spec() const;
   const Scaler& scaler() const;
   std::int64_t parameter_count() const;
