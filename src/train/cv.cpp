@@ -13,7 +13,7 @@
 #include "aemigap/core/store.hpp"
 #include "aemigap/core/text.hpp"
 #include "aemigap/data/dataset.hpp"
-#include "aemigap/dist/communicator.hpp"
+#include "aemigap/dist/mpi_communicator.hpp"
 #include "aemigap/embed/embed_stage.hpp"
 #include "aemigap/negatives/negatives_stage.hpp"
 #include "aemigap/train/folds.hpp"
@@ -144,8 +144,10 @@ ProtocolResult run_protocol(const std::string& protocol, const CvInputs& in, con
     Config c = cfg;
     c.negatives_method = "uniform";
     c.negatives_ratio = static_cast<double>(in.negatives.size()) / static_cast<double>(d.positives.size());
-    auto self = dist::mpi_world()->split(dist::mpi_world()->rank(), 0);  // a 1-rank world: no collectives
-    auto res = negatives::build_negatives(d, in.mirna, in.gene, in.dims, c, *self, threads);
+    // This process alone (cv runs on rank 0): splitting the world here would be a collective
+    // call that the other ranks never make.
+    dist::MpiCommunicator self(MPI_COMM_SELF, false);
+    auto res = negatives::build_negatives(d, in.mirna, in.gene, in.dims, c, self, threads);
     uniform_neg = std::move(res.negatives);
     neg = &uniform_neg;
   }

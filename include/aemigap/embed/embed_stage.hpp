@@ -9,6 +9,8 @@
 // (~51 k words an epoch), so it can afford more epochs (embed-mirna-epochs).
 #pragma once
 
+#include "aemigap/core/fwd.hpp"
+
 #include <string>
 #include <vector>
 
@@ -16,11 +18,6 @@
 #include "aemigap/embed/doc2vec.hpp"
 #include "aemigap/embed/family_eval.hpp"
 
-namespace aemigap {
-struct Config;
-struct Dataset;
-class Store;
-}  // namespace aemigap
 
 namespace aemigap::embed {
 

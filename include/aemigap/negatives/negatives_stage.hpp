@@ -7,15 +7,14 @@
 // is identical for any number of ranks (and threads).
 #pragma once
 
+#include "aemigap/core/fwd.hpp"
+
 #include <string>
 #include <vector>
 
 #include "aemigap/negatives/scan.hpp"
 
 namespace aemigap {
-struct Config;
-struct Dataset;
-class Store;
 namespace dist {
 class Communicator;
 }

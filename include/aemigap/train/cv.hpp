@@ -11,6 +11,8 @@
 // training rows only.
 #pragma once
 
+#include "aemigap/core/fwd.hpp"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,11 +20,6 @@
 #include "aemigap/train/metrics.hpp"
 #include "aemigap/train/models.hpp"
 
-namespace aemigap {
-struct Config;
-struct Dataset;
-class Store;
-}  // namespace aemigap
 
 namespace aemigap::train {
 
