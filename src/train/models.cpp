@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <numeric>
 
 #include "aemigap/core/atomic_file.hpp"
@@ -15,6 +17,7 @@
 #include "aemigap/core/store.hpp"
 #include "aemigap/model/networks.hpp"
 #include "aemigap/score/lstm_infer.hpp"
+#include "grad_sync.hpp"
 
 #include <thread>
 
@@ -71,6 +74,79 @@ const Scaler& Classifier::scaler() const { return impl_->scaler; }
 std::int64_t Classifier::parameter_count() const { return model::parameter_count(*impl_->net); }
 void* Classifier::module() const { return impl_->net.get(); }
 
+namespace {
+
+torch::Device train_device(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name == "cuda") {
+    AEMIGAP_CHECK(torch::cuda::is_available(),
+                  "device = cuda, but this LibTorch has no CUDA or no GPU is visible (build against a CUDA LibTorch: "
+                  "see env/README.md)");
+    return torch::kCUDA;
+  }
+  throw ConfigError("unknown device '" + name + "' (cpu | cuda | auto)");
+}
+
+// Training checkpoints: <dir>/step-<N>.pt plus the pointer <dir>/latest.
+struct TrainState {
+  std::int64_t samples = 0, steps = 0, partial = 0, passes = 0, pos = 0;
+};
+
+void save_train_checkpoint(const std::string& dir, std::uint64_t fingerprint, const TrainState& st,
+                           torch::nn::Module& net, torch::optim::Optimizer& opt) {
+  std::filesystem::create_directories(dir);
+  torch::serialize::OutputArchive ar;
+  ar.write("fingerprint", c10::IValue(static_cast<int64_t>(fingerprint)));
+  ar.write("state", c10::IValue(std::vector<int64_t>{st.samples, st.steps, st.partial, st.passes, st.pos}));
+  torch::serialize::OutputArchive n, o;
+  net.save(n);
+  opt.save(o);
+  ar.write("net", n);
+  ar.write("optimizer", o);
+  const std::string name = "step-" + std::to_string(st.steps) + ".pt";
+  const std::string path = dir + "/" + name, tmp = temp_path_for(path);
+  ar.save_to(tmp);
+  rename_into_place(tmp, path);
+  std::string old;
+  if (std::ifstream in(dir + "/latest"); in) std::getline(in, old);
+  AtomicFile f(dir + "/latest");
+  f.stream() << name << "\n";
+  f.commit();
+  if (!old.empty() && old != name) std::filesystem::remove(dir + "/" + old);  // keep one
+}
+
+// Loads <dir>/latest into net and opt when its fingerprint matches; returns false otherwise.
+bool load_train_checkpoint(const std::string& dir, std::uint64_t fingerprint, TrainState& st,
+                           torch::nn::Module& net, torch::optim::Optimizer& opt, const std::string& label) {
+  std::string name;
+  if (std::ifstream in(dir + "/latest"); in) std::getline(in, name);
+  if (name.empty()) return false;
+  const std::string path = dir + "/" + name;
+  torch::serialize::InputArchive ar;
+  try {
+    ar.load_from(path);
+  } catch (const c10::Error&) {
+    throw InputError(path, 0, "cannot read the training checkpoint (remove it to start over)");
+  }
+  c10::IValue v;
+  ar.read("fingerprint", v);
+  if (static_cast<std::uint64_t>(v.toInt()) != fingerprint) {
+    log_warn("[" + label + "] " + path + " belongs to other inputs or settings: training from the start");
+    return false;
+  }
+  ar.read("state", v);
+  auto s = v.toIntVector();
+  st = {s[0], s[1], s[2], s[3], s[4]};
+  torch::serialize::InputArchive n, o;
+  ar.read("net", n);
+  ar.read("optimizer", o);
+  net.load(n);
+  opt.load(o);
+  return true;
+}
+
+}  // namespace
+
 Classifier Classifier::train(const ClassifierSpec& spec, const std::vector<float>& x, const std::vector<std::uint8_t>& y,
                              const std::vector<std::size_t>& rows, const TrainOptions& opt, TrainStats* stats) {
   AEMIGAP_CHECK(!rows.empty(), "no training rows");
@@ -78,14 +154,20 @@ Classifier Classifier::train(const ClassifierSpec& spec, const std::vector<float
   ThreadScope threads(opt.threads);
   const std::size_t d = static_cast<std::size_t>(spec.n_features);
   AEMIGAP_CHECK(x.size() == y.size() * d, "features are not [n x " << d << "]");
+  const torch::Device dev = train_device(opt.device);
   Classifier c;
   c.impl_->spec = spec;
   c.impl_->scaler = fit_robust(x, d, rows);
   torch::manual_seed(opt.seed);
   c.impl_->net = model::SequenceClassifier(to_options(spec));
   auto& net = c.impl_->net;
+  net->to(dev);
   net->train();
   torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(opt.lr));
+  GradSync sync(net->parameters(), opt.comm);
+  sync.broadcast_params();
+  const int R = sync.size(), me = sync.rank();
+  const std::int64_t global_batch = opt.batch_per_rank ? std::int64_t{opt.batch} * R : opt.batch;
 
   // Training rows, scaled once; labels as floats.
   std::vector<std::size_t> all(rows.size());
@@ -100,49 +182,79 @@ Classifier Classifier::train(const ClassifierSpec& spec, const std::vector<float
 
   // The sample stream is a sequence of shuffled passes; a batch never spans two passes,
   // so a pass's last batch may be smaller (it is trained as such, not dropped or padded),
-  // and the last batch of the budget takes exactly the samples that remain.
+  // and the last batch of the budget takes exactly the samples that remain. Every rank
+  // draws the same stream and trains on its slice of each batch.
   Rng rng(opt.seed, 0x747261696e);  // "train"
-  TrainStats st;
-  Progress progress(opt.label, "samples", static_cast<double>(opt.samples), opt.progress_interval);
-  Stopwatch sw;
+  TrainState ts;
   std::vector<std::size_t> order = all;
   std::size_t pos = order.size();
+  const bool ckpt = !opt.checkpoint_dir.empty() && opt.checkpoint_every > 0;
+  if (ckpt && opt.resume && load_train_checkpoint(opt.checkpoint_dir, opt.fingerprint, ts, *net, adam, opt.label)) {
+    for (std::int64_t p = 0; p < ts.passes; ++p) shuffle(order, rng);  // replay the stream
+    pos = static_cast<std::size_t>(ts.pos);
+    log_info("[" + opt.label + "] resumed at " + std::to_string(ts.samples) + " samples from " + opt.checkpoint_dir);
+  }
+  TrainStats st;
+  st.resumed_at = ts.samples;
+  Progress progress(opt.label, "samples", static_cast<double>(opt.samples), opt.progress_interval);
+  Stopwatch sw;
   double loss_acc = 0;
-  std::int64_t loss_n = 0;
-  while (st.samples < opt.samples) {
+  std::int64_t loss_n = 0, next_ckpt = ckpt ? (ts.samples / opt.checkpoint_every + 1) * opt.checkpoint_every : 0;
+  std::vector<float> extra(1);
+  while (ts.samples < opt.samples) {
     if (pos >= order.size()) {
       shuffle(order, rng);
+      ++ts.passes;
       pos = 0;
     }
-    std::size_t take = std::min<std::size_t>({static_cast<std::size_t>(opt.batch), order.size() - pos,
-                                              static_cast<std::size_t>(opt.samples - st.samples)});
-    if (take < static_cast<std::size_t>(opt.batch)) ++st.partial_batches;
-    torch::Tensor xb = gather_rows(xs, d, order, pos, pos + take);
-    auto yb = torch::empty({static_cast<int64_t>(take)});
-    for (std::size_t i = 0; i < take; ++i) yb[static_cast<int64_t>(i)] = ys[order[pos + i]];
-    pos += take;
+    std::size_t take = std::min<std::size_t>({static_cast<std::size_t>(global_batch), order.size() - pos,
+                                              static_cast<std::size_t>(opt.samples - ts.samples)});
+    if (take < static_cast<std::size_t>(global_batch)) ++ts.partial;
+    auto slice = dist::block_range(take, me, R);
+    const std::size_t lo = pos + slice.begin, hi = pos + slice.end;
     adam.zero_grad();
-    auto loss = torch::binary_cross_entropy_with_logits(net->forward(xb), yb);
-    loss.backward();
+    extra[0] = 0;
+    if (hi > lo) {
+      torch::Tensor xb = gather_rows(xs, d, order, lo, hi).to(dev);
+      auto yb = torch::empty({static_cast<int64_t>(hi - lo)});
+      for (std::size_t i = lo; i < hi; ++i) yb[static_cast<int64_t>(i - lo)] = ys[order[i]];
+      // This rank's share of the global mean loss.
+      auto loss = torch::binary_cross_entropy_with_logits(net->forward(xb), yb.to(dev)) *
+                  (static_cast<double>(hi - lo) / static_cast<double>(take));
+      loss.backward();
+      extra[0] = loss.item<float>();
+    }
+    sync.allreduce_grads(extra);
     adam.step();
-    st.samples += static_cast<std::int64_t>(take);
-    ++st.steps;
-    loss_acc += loss.item<double>();
+    pos += take;
+    ts.pos = static_cast<std::int64_t>(pos);
+    ts.samples += static_cast<std::int64_t>(take);
+    ++ts.steps;
+    loss_acc += extra[0];
     ++loss_n;
-    if (st.steps % 50 == 0) {
+    if (ts.steps % 50 == 0) {
       char detail[64];
       std::snprintf(detail, sizeof detail, "loss %.4f", loss_acc / static_cast<double>(loss_n));
-      progress.update(static_cast<double>(st.samples), detail);
+      progress.update(static_cast<double>(ts.samples), detail);
       st.final_loss = loss_acc / static_cast<double>(loss_n);
       loss_acc = 0;
       loss_n = 0;
     }
+    if (ckpt && ts.samples >= next_ckpt && ts.samples < opt.samples) {
+      if (me == 0) save_train_checkpoint(opt.checkpoint_dir, opt.fingerprint, ts, *net, adam);
+      if (opt.comm) opt.comm->barrier();  // the checkpoint exists before anyone moves on
+      next_ckpt = (ts.samples / opt.checkpoint_every + 1) * opt.checkpoint_every;
+    }
   }
   if (loss_n) st.final_loss = loss_acc / static_cast<double>(loss_n);
+  st.samples = ts.samples - st.resumed_at;
+  st.steps = ts.steps;
+  st.partial_batches = ts.partial;
   st.seconds = sw.seconds();
   char detail[64];
   std::snprintf(detail, sizeof detail, "loss %.4f", st.final_loss);
   progress.finish(detail);
+  net->to(torch::kCPU);  // prediction, the scoring kernel and checkpoints work on the CPU
   net->eval();
   if (stats) *stats = st;
   return c;
@@ -272,10 +384,13 @@ AutoencoderModel AutoencoderModel::train(const AutoencoderSpec& spec, const std:
   torch::manual_seed(opt.seed);
   m.impl_->net = model::Autoencoder(ae_options(spec));
   auto& net = m.impl_->net;
+  const torch::Device dev = train_device(opt.device);
+  net->to(dev);
   torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(opt.lr));
+  GradSync sync(net->parameters(), opt.comm);
+  sync.broadcast_params();
+  const int R = sync.size(), me = sync.rank();
   auto scaled = [&](const std::vector<std::size_t>& r) {
-    std::vector<std::size_t> all(r.size());
-    std::iota(all.begin(), all.end(), 0);
     std::vector<float> buf(r.size() * d);
     for (std::size_t i = 0; i < r.size(); ++i) std::copy_n(&x[r[i] * d], d, &buf[i * d]);
     m.impl_->minmax.transform(buf.data(), r.size(), d);
@@ -290,25 +405,33 @@ AutoencoderModel AutoencoderModel::train(const AutoencoderSpec& spec, const std:
   Stopwatch sw;
   std::vector<std::size_t> order(tr.size());
   std::iota(order.begin(), order.end(), 0);
+  std::vector<float> extra(1);
   for (int epoch = 0; epoch < opt.epochs; ++epoch) {
     net->train();
-    shuffle(order, rng);
+    shuffle(order, rng);  // the same order on every rank; each trains its slice of a batch
     double sum = 0;
     for (std::size_t b = 0; b < order.size(); b += static_cast<std::size_t>(opt.batch)) {
       std::size_t e = std::min(order.size(), b + static_cast<std::size_t>(opt.batch));
-      auto xb = gather_rows(xtr, d, order, b, e);
+      auto slice = dist::block_range(e - b, me, R);
       adam.zero_grad();
-      auto loss = torch::mse_loss(net->forward(xb), xb);
-      loss.backward();
+      extra[0] = 0;
+      if (slice.end > slice.begin) {
+        auto xb = gather_rows(xtr, d, order, b + slice.begin, b + slice.end).to(dev);
+        auto loss = torch::mse_loss(net->forward(xb), xb) *
+                    (static_cast<double>(slice.end - slice.begin) / static_cast<double>(e - b));
+        loss.backward();
+        extra[0] = loss.item<float>();
+      }
+      sync.allreduce_grads(extra);
       adam.step();
-      sum += loss.item<double>() * static_cast<double>(e - b);
+      sum += static_cast<double>(extra[0]) * static_cast<double>(e - b);
     }
     h.train_loss.push_back(sum / static_cast<double>(order.size()));
     net->eval();
     double test_loss = 0;
     if (!test.empty()) {
       torch::NoGradGuard ng;
-      auto t = torch::from_blob(xte.data(), {static_cast<int64_t>(test.size()), static_cast<int64_t>(d)});
+      auto t = torch::from_blob(xte.data(), {static_cast<int64_t>(test.size()), static_cast<int64_t>(d)}).to(dev);
       test_loss = torch::mse_loss(net->forward(t), t).item<double>();
     }
     h.test_loss.push_back(test_loss);
@@ -318,6 +441,7 @@ AutoencoderModel AutoencoderModel::train(const AutoencoderSpec& spec, const std:
     log_debug(std::string("[train-ae] ") + detail);
     progress.update(epoch + 1, detail);
   }
+  net->to(torch::kCPU);
   net->eval();
   h.seconds = sw.seconds();
   progress.finish(h.train_loss.empty() ? "" : "final train MSE " + std::to_string(h.train_loss.back()) +

@@ -34,6 +34,8 @@ class Communicator {
   virtual int rank() const = 0;
   virtual int size() const = 0;
   virtual const char* backend() const = 0;
+  // Where the buffers of the collectives live: host memory (MPI) or device memory (NCCL).
+  virtual bool device_memory() const { return false; }
 
   // In place: every rank ends with the element-wise reduction over all ranks.
   virtual void allreduce(void* buf, std::size_t count, DType t, ReduceOp op) = 0;

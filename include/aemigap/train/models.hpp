@@ -21,6 +21,9 @@ class Store;
 namespace aemigap::score {
 struct LstmStack;
 }
+namespace aemigap::dist {
+class Communicator;
+}
 
 namespace aemigap::train {
 
@@ -33,18 +36,34 @@ struct ClassifierSpec {
   int heads = 8, ff = 128, tf_layers = 2;
 };
 
+// Data parallelism (both trainers): every rank of `comm` passes the same data and options;
+// rank 0's initial parameters are broadcast, each rank trains on its slice of every global
+// batch, and the gradients are summed in one fused all-reduce per step (train/grad_sync.hpp),
+// so all ranks end with the same model.
 struct TrainOptions {
   std::int64_t samples = 5000000;  // a budget of samples, not epochs
-  int batch = 128;
+  int batch = 128;                 // the global batch (unless batch_per_rank)
+  bool batch_per_rank = false;     // batch is per rank: the global batch is batch x ranks
   double lr = 1e-3;
   std::uint64_t seed = 42;
   int threads = 1;
   double progress_interval = 5;
-  std::string label = "train";  // progress-line tag
+  std::string label = "train";      // progress-line tag
+  dist::Communicator* comm = nullptr;  // null: this process alone
+  std::string device = "cpu";       // cpu | cuda (needs a CUDA LibTorch)
+  // Checkpoints: every checkpoint_every samples rank 0 writes <dir>/step-<N>.pt (temp +
+  // rename) and then the pointer <dir>/latest; with resume, training continues from the
+  // latest checkpoint whose fingerprint matches and reaches the same parameters as an
+  // uninterrupted run.
+  std::string checkpoint_dir;
+  std::int64_t checkpoint_every = 0;
+  bool resume = false;
+  std::uint64_t fingerprint = 0;  // identifies the inputs (data, spec, options)
 };
 
 struct TrainStats {
   std::int64_t samples = 0, steps = 0, partial_batches = 0;
+  std::int64_t resumed_at = 0;  // samples already done by the checkpoint resumed from
   double seconds = 0, final_loss = 0;
 };
 
@@ -91,6 +110,8 @@ struct AeOptions {
   std::uint64_t seed = 42;
   int threads = 1;
   double progress_interval = 5;
+  dist::Communicator* comm = nullptr;  // data-parallel as TrainOptions (batch is global)
+  std::string device = "cpu";
 };
 
 struct AeHistory {
