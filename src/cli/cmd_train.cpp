@@ -8,15 +8,50 @@
 #include "aemigap/core/store.hpp"
 #include "aemigap/core/threads.hpp"
 #include "aemigap/data/dataset.hpp"
+#include "aemigap/core/error.hpp"
 #include "aemigap/dist/communicator.hpp"
+#ifdef AEMIGAP_WITH_NCCL
+#include "aemigap/dist/nccl_communicator.hpp"
+#endif
 #include "aemigap/embed/embed_stage.hpp"
 #include "aemigap/train/cv.hpp"
 #include "commands.hpp"
 
 namespace aemigap::cli {
 
+namespace {
+
+// The backend that all-reduces gradients: MPI (host memory) or NCCL (device memory).
+std::string train_backend(const Config& cfg, const std::string& device) {
+  std::string b = cfg.dist_backend;
+  if (b == "auto") {
+#ifdef AEMIGAP_WITH_NCCL
+    b = device == "cuda" ? "nccl" : "mpi";
+#else
+    b = "mpi";
+#endif
+  }
+  if (b == "nccl") {
+#ifndef AEMIGAP_WITH_NCCL
+    throw ConfigError("dist-backend = nccl, but this build has no NCCL (configure with CUDA + NCCL present)");
+#endif
+    if (device != "cuda") throw ConfigError("dist-backend = nccl needs device = cuda (NCCL reduces device memory)");
+  }
+  return b;
+}
+
+std::unique_ptr<dist::Communicator> to_nccl(std::unique_ptr<dist::Communicator> mpi) {
+#ifdef AEMIGAP_WITH_NCCL
+  return dist::nccl_from(std::move(mpi));
+#else
+  return mpi;
+#endif
+}
+
+}  // namespace
+
+// Data-parallel over all ranks (each reads the store; rank 0 writes the autoencoder).
 int run_train_ae(Context& ctx) {
-  if (ctx.rank != 0) return 0;
   warn_if_reference_blas();
   Stopwatch sw;
   const Config& cfg = ctx.cfg;
@@ -30,7 +65,13 @@ int run_train_ae(Context& ctx) {
     in = train::load_cv_inputs(s, d, no_ae);
   }
   train::AeHistory h;
-  auto ae = train::fit_autoencoder(in, cfg, resolve_threads(cfg.threads), &h);
+  const std::string device = train::resolve_device(cfg.device);
+  auto world = dist::mpi_world();
+  if (train_backend(cfg, device) == "nccl") world = to_nccl(std::move(world));
+  if (world->size() > 1)
+    log_info("[train-ae] data-parallel over " + std::to_string(world->size()) + " ranks (" + world->backend() + ")");
+  auto ae = train::fit_autoencoder(in, cfg, resolve_threads(cfg.threads), &h, world.get(), device);
+  if (ctx.rank != 0) return 0;
   StoreUpdate up(cfg.store, false);
   up.store().remove("/ae");
   ae.write(up.store(), "/ae");
@@ -54,8 +95,9 @@ int run_train_ae(Context& ctx) {
   return 0;
 }
 
+// Every rank takes part: fold groups, data-parallel within a group (train/cv.hpp); rank 0
+// writes the outputs. --cv-task runs one fold (a job-array task), --cv-merge merges them.
 int run_cv(Context& ctx) {
-  if (ctx.rank != 0) return 0;  // the single-process CV (fold groups over ranks: the distributed issue)
   warn_if_reference_blas();
   Stopwatch sw;
   const Config& cfg = ctx.cfg;
@@ -67,13 +109,22 @@ int run_cv(Context& ctx) {
     d = read_dataset(s);
     in = train::load_cv_inputs(s, d, cfg);
   }
-  std::vector<train::ProtocolResult> results;
-  auto protocols = train::protocol_list(cfg.cv_protocols);
-  for (std::size_t i = 0; i < protocols.size(); ++i) {
-    log_info("[cv] protocol " + protocols[i] + ": " + std::to_string(cfg.cv_folds) + " folds, " + cfg.classifier + " on " +
-             cfg.features + ", " + std::to_string(cfg.train_samples) + " samples per fold");
-    results.push_back(train::run_protocol(protocols[i], in, cfg, threads, /*keep_best=*/i == 0));
+  const std::string device = train::resolve_device(cfg.device);
+  const train::GroupComm group_comm = train_backend(cfg, device) == "nccl" ? &to_nccl : nullptr;
+  auto world = dist::mpi_world();
+  if (cfg.cv_task > 0) {
+    train::run_cv_task(in, cfg, threads, *world, group_comm);
+    return 0;
   }
+  std::vector<train::ProtocolResult> results;
+  if (cfg.cv_merge) {
+    if (ctx.rank != 0) return 0;
+    results = train::merge_cv_parts(in, cfg, threads);
+  } else {
+    results = train::run_cv(in, cfg, threads, *world, group_comm);
+    if (ctx.rank != 0) return 0;
+  }
+  auto protocols = train::protocol_list(cfg.cv_protocols);
   train::write_cv_files(results, cfg);
   const std::string model_path = cfg.results_dir + "/model.pt";
   results[0].best_model->save(model_path);

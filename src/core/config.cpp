@@ -183,7 +183,12 @@ void Config::validate() const {
   check_choice("log-level", log_level, {"quiet", "info", "debug"});
   check_choice("pairs-format", pairs_format, {"auto", "tsv", "gmt", "mti-csv"});
   check_choice("gene-alphabet", gene_alphabet, {"protein", "nucleotide"});
+  check_choice("device", device, {"auto", "cpu", "cuda"});
+  check_choice("dist-backend", dist_backend, {"auto", "mpi", "nccl"});
   if (threads < 0) throw ConfigError("option 'threads' must be >= 0 (0 = automatic)");
+  if (train_checkpoint_every < 0) throw ConfigError("option 'train-checkpoint-every' must be >= 0 (0 = none)");
+  if (cv_task < 0) throw ConfigError("option 'cv-task' must be >= 0 (0 = every task)");
+  if (cv_task > 0 && cv_merge) throw ConfigError("options 'cv-task' and 'cv-merge' exclude each other");
   if (!(progress_interval > 0)) throw ConfigError("option 'progress-interval' must be > 0 seconds");
   if (store.empty()) throw ConfigError("option 'store' must name a file");
   check_choice("embed-mode", embed_mode, {"dm", "dbow"});

@@ -4,11 +4,16 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <limits>
 #include <sstream>
 
 #include "aemigap/core/atomic_file.hpp"
 #include "aemigap/core/config.hpp"
 #include "aemigap/core/error.hpp"
+#include "aemigap/core/hash.hpp"
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/store.hpp"
 #include "aemigap/core/text.hpp"
@@ -88,7 +93,8 @@ CvInputs load_cv_inputs(const Store& s, const Dataset& d, const Config& cfg) {
   return in;
 }
 
-AutoencoderModel fit_autoencoder(const CvInputs& in, const Config& cfg, int threads, AeHistory* history) {
+AutoencoderModel fit_autoencoder(const CvInputs& in, const Config& cfg, int threads, AeHistory* history,
+                                 dist::Communicator* comm, const std::string& device) {
   std::vector<std::int32_t> m, g;
   for (const auto& p : in.data->positives) m.push_back(p[0]), g.push_back(p[1]);
   for (const auto& p : in.negatives) m.push_back(p[0]), g.push_back(p[1]);
@@ -97,7 +103,10 @@ AutoencoderModel fit_autoencoder(const CvInputs& in, const Config& cfg, int thre
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
   log_info("[train-ae] " + std::to_string(rows.size()) + " pair vectors, latent " + std::to_string(cfg.ae_latent) +
            ", hidden " + cfg.ae_hidden + ", " + std::to_string(cfg.ae_epochs) + " epochs");
-  return AutoencoderModel::train(autoencoder_spec(cfg), x, rows, ae_options(cfg, threads), history);
+  AeOptions o = ae_options(cfg, threads);
+  o.comm = comm;
+  o.device = device;
+  return AutoencoderModel::train(autoencoder_spec(cfg), x, rows, o, history);
 }
 
 namespace {
@@ -132,20 +141,30 @@ std::vector<RocPoint> thin(const std::vector<RocPoint>& roc, std::size_t max_poi
 
 }  // namespace
 
-ProtocolResult run_protocol(const std::string& protocol, const CvInputs& in, const Config& cfg, int threads,
-                            bool keep_best) {
+namespace {
+
+// A protocol's samples, folds and features: the same on every rank (all seeded).
+struct ProtocolData {
+  std::string protocol, description;
+  Samples s;
+  std::vector<int> fold;
+  std::vector<float> x;  // features of every sample (when the autoencoder is shared)
+  int width = 0;
+  std::uint64_t fingerprint = 0;
+};
+
+ProtocolData prepare_protocol(const std::string& protocol, const CvInputs& in, const Config& cfg, int threads) {
   const Dataset& d = *in.data;
-  ProtocolResult r;
-  r.protocol = protocol;
+  ProtocolData pd;
+  pd.protocol = protocol;
   std::vector<std::array<std::int32_t, 2>> uniform_neg;
   const auto* neg = &in.negatives;
   if (protocol == "uniform") {
-    // The same number of negatives, drawn uniformly from the whole unknown pool.
+    // The same number of negatives, drawn uniformly from the whole unknown pool. Every
+    // rank draws the same (seeded) sample by itself: no collective needed here.
     Config c = cfg;
     c.negatives_method = "uniform";
     c.negatives_ratio = static_cast<double>(in.negatives.size()) / static_cast<double>(d.positives.size());
-    // This process alone (cv runs on rank 0): splitting the world here would be a collective
-    // call that the other ranks never make.
     dist::MpiCommunicator self(MPI_COMM_SELF, false);
     auto res = negatives::build_negatives(d, in.mirna, in.gene, in.dims, c, self, threads);
     uniform_neg = std::move(res.negatives);
@@ -170,79 +189,350 @@ ProtocolResult run_protocol(const std::string& protocol, const CvInputs& in, con
     }
     s = std::move(sub);
   }
-  std::vector<int> fold;
-  if (protocol == "cold-mirna") fold = group_folds(s.m, cfg.cv_folds, cfg.seed);
-  else if (protocol == "cold-gene") fold = group_folds(s.g, cfg.cv_folds, cfg.seed);
-  else fold = stratified_folds(s.y, cfg.cv_folds, cfg.seed);
+  if (protocol == "cold-mirna") pd.fold = group_folds(s.m, cfg.cv_folds, cfg.seed);
+  else if (protocol == "cold-gene") pd.fold = group_folds(s.g, cfg.cv_folds, cfg.seed);
+  else pd.fold = stratified_folds(s.y, cfg.cv_folds, cfg.seed);
   static const char* kDesc[][2] = {
       {"paper", "distance-filtered negatives, stratified folds (the paper's protocol)"},
       {"uniform", "negatives drawn uniformly from the unknown pool, stratified folds"},
       {"cold-mirna", "distance-filtered negatives, folds disjoint by miRNA"},
       {"cold-gene", "distance-filtered negatives, folds disjoint by gene"}};
   for (auto& dd : kDesc)
-    if (protocol == dd[0]) r.description = dd[1];
-
+    if (protocol == dd[0]) pd.description = dd[1];
   const bool needs_ae = cfg.features != "pair";
-  std::vector<float> x;  // features of every sample (when the autoencoder is shared)
-  const int width = feature_width(cfg.features, static_cast<int>(in.dims), cfg.ae_latent);
-  if (!cfg.ae_per_fold || !needs_ae) x = pair_features(in.mirna, in.gene, in.dims, s.m, s.g, cfg.features, in.ae.get());
+  pd.width = feature_width(cfg.features, static_cast<int>(in.dims), cfg.ae_latent);
+  if (!cfg.ae_per_fold || !needs_ae) pd.x = pair_features(in.mirna, in.gene, in.dims, s.m, s.g, cfg.features, in.ae.get());
+  // What a fold's result depends on: embeddings, samples, folds, the shared autoencoder and
+  // the training settings (not the rank count or threads).
+  std::uint64_t h = hash_bytes(in.mirna.data(), in.mirna.size() * 4);
+  h = hash_bytes(in.gene.data(), in.gene.size() * 4, h);
+  h = hash_bytes(s.m.data(), s.m.size() * 4, h);
+  h = hash_bytes(s.g.data(), s.g.size() * 4, h);
+  h = hash_bytes(s.y.data(), s.y.size(), h);
+  h = hash_bytes(pd.fold.data(), pd.fold.size() * sizeof(int), h);
+  if (in.ae && needs_ae && !cfg.ae_per_fold) h ^= in.ae->fingerprint();
+  std::ostringstream settings;
+  settings << protocol << '|' << cfg.features << '|' << cfg.classifier << '|' << cfg.step_width << '|' << cfg.rnn_hidden
+           << '|' << cfg.rnn_layers << '|' << cfg.tf_heads << '|' << cfg.tf_ff << '|' << cfg.tf_layers << '|'
+           << cfg.train_samples << '|' << cfg.batch << '|' << cfg.batch_per_rank << '|' << cfg.lr << '|' << cfg.seed
+           << '|' << cfg.ae_per_fold << '|' << cfg.ae_hidden << '|' << cfg.ae_latent << '|' << cfg.ae_epochs << '|'
+           << cfg.cv_folds;
+  pd.fingerprint = hash_string(settings.str(), h);
+  pd.s = std::move(s);
+  return pd;
+}
 
-  for (int k = 0; k < cfg.cv_folds; ++k) {
-    std::vector<std::size_t> tr, te;
-    for (std::size_t i = 0; i < s.y.size(); ++i) (fold[i] == k ? te : tr).push_back(i);
-    std::unique_ptr<AutoencoderModel> fold_ae;
-    std::vector<float> fx;
-    const std::vector<float>* feats = &x;
-    if (cfg.ae_per_fold && needs_ae) {
-      // The autoencoder sees the training fold's pair vectors only.
-      auto pair = pair_features(in.mirna, in.gene, in.dims, s.m, s.g, "pair", nullptr);
-      fold_ae = std::make_unique<AutoencoderModel>(
-          AutoencoderModel::train(autoencoder_spec(cfg), pair, tr, ae_options(cfg, threads), nullptr));
-      fx = pair_features(in.mirna, in.gene, in.dims, s.m, s.g, cfg.features, fold_ae.get());
-      feats = &fx;
-    }
-    FoldResult fr;
-    fr.n_train = tr.size();
-    fr.n_test = te.size();
-    std::string label = "cv " + protocol + " fold " + std::to_string(k + 1) + "/" + std::to_string(cfg.cv_folds);
-    Classifier clf = Classifier::train(classifier_spec(cfg, width), *feats, s.y, tr,
-                                       train_options(cfg, threads, label), &fr.train);
-    std::vector<float> xt(te.size() * static_cast<std::size_t>(width));
-    std::vector<std::uint8_t> yt(te.size());
-    for (std::size_t i = 0; i < te.size(); ++i) {
-      std::copy_n(&(*feats)[te[i] * static_cast<std::size_t>(width)], width, &xt[i * static_cast<std::size_t>(width)]);
-      yt[i] = s.y[te[i]];
-    }
-    auto p = clf.predict(xt.data(), te.size(), threads);
-    fr.metrics = compute_metrics(p, yt);
-    fr.roc = thin(roc_curve(p, yt), 1000);
-    char line[256];
-    std::snprintf(line, sizeof line,
-                  "[cv %s] fold %d/%d: AUC %.4f  F1 %.4f  precision %.4f  recall %.4f  accuracy %.4f  (%zu test pairs, %.0f samples/s)",
-                  protocol.c_str(), k + 1, cfg.cv_folds, fr.metrics.auc, fr.metrics.f1, fr.metrics.precision,
-                  fr.metrics.recall, fr.metrics.accuracy, te.size(),
-                  fr.train.seconds > 0 ? static_cast<double>(fr.train.samples) / fr.train.seconds : 0.0);
-    log_info(line);
-    if (keep_best && (k == 0 || fr.metrics.auc > r.folds[static_cast<std::size_t>(r.best_fold)].metrics.auc)) {
-      r.best_model = std::make_unique<Checkpoint>();
-      r.best_model->feature_set = cfg.features;
-      r.best_model->config_ini = cfg.to_ini();
-      r.best_model->protocol = protocol + ", fold " + std::to_string(k + 1) + " of " + std::to_string(cfg.cv_folds);
-      r.best_model->auc = fr.metrics.auc;
-      r.best_model->classifier = std::move(clf);
-      // The checkpoint carries its own copy of the autoencoder that made its features.
-      const AutoencoderModel* src = cfg.ae_per_fold ? fold_ae.get() : in.ae.get();
-      if (needs_ae) r.best_model->ae = std::make_unique<AutoencoderModel>(src->clone());
-    }
-    if (k == 0 || fr.metrics.auc > r.folds[static_cast<std::size_t>(r.best_fold)].metrics.auc) r.best_fold = k;
-    r.folds.push_back(std::move(fr));
+std::string part_path(const Config& cfg, const std::string& protocol, int k) {
+  return cfg.results_dir + "/cv_parts/" + protocol + "-fold" + std::to_string(k + 1) + ".part";
+}
+
+// Trains and tests fold k; `group` (may be null) trains it data-parallel.
+FoldOutcome run_fold(const ProtocolData& pd, int k, const CvInputs& in, const Config& cfg, int threads,
+                     dist::Communicator* group, bool keep_model) {
+  const bool needs_ae = cfg.features != "pair";
+  const std::string& protocol = pd.protocol;
+  const Samples& s = pd.s;
+  const std::string device = resolve_device(cfg.device);
+  std::vector<std::size_t> tr, te;
+  for (std::size_t i = 0; i < s.y.size(); ++i) (pd.fold[i] == k ? te : tr).push_back(i);
+  std::unique_ptr<AutoencoderModel> fold_ae;
+  std::vector<float> fx;
+  const std::vector<float>* feats = &pd.x;
+  if (cfg.ae_per_fold && needs_ae) {
+    // The autoencoder sees the training fold's pair vectors only.
+    auto pair = pair_features(in.mirna, in.gene, in.dims, s.m, s.g, "pair", nullptr);
+    AeOptions ao = ae_options(cfg, threads);
+    ao.comm = group;
+    ao.device = device;
+    fold_ae = std::make_unique<AutoencoderModel>(AutoencoderModel::train(autoencoder_spec(cfg), pair, tr, ao, nullptr));
+    fx = pair_features(in.mirna, in.gene, in.dims, s.m, s.g, cfg.features, fold_ae.get());
+    feats = &fx;
   }
+  FoldOutcome out;
+  out.protocol = protocol;
+  out.fold = k;
+  out.fingerprint = pd.fingerprint;
+  FoldResult& fr = out.result;
+  fr.n_train = tr.size();
+  fr.n_test = te.size();
+  const int width = pd.width;
+  std::string label = "cv " + protocol + " fold " + std::to_string(k + 1) + "/" + std::to_string(cfg.cv_folds);
+  TrainOptions topt = train_options(cfg, threads, label);
+  topt.comm = group;
+  topt.device = device;
+  topt.batch_per_rank = cfg.batch_per_rank;
+  topt.checkpoint_every = cfg.train_checkpoint_every;
+  topt.checkpoint_dir = part_path(cfg, protocol, k) + ".ckpt";
+  topt.resume = cfg.resume;
+  topt.fingerprint = pd.fingerprint;
+  Classifier clf = Classifier::train(classifier_spec(cfg, width), *feats, s.y, tr, topt, &fr.train);
+  std::vector<float> xt(te.size() * static_cast<std::size_t>(width));
+  std::vector<std::uint8_t> yt(te.size());
+  for (std::size_t i = 0; i < te.size(); ++i) {
+    std::copy_n(&(*feats)[te[i] * static_cast<std::size_t>(width)], width, &xt[i * static_cast<std::size_t>(width)]);
+    yt[i] = s.y[te[i]];
+  }
+  auto p = clf.predict(xt.data(), te.size(), threads);
+  fr.metrics = compute_metrics(p, yt);
+  fr.roc = thin(roc_curve(p, yt), 1000);
+  if (keep_model) {
+    out.model = std::make_unique<Checkpoint>();
+    out.model->feature_set = cfg.features;
+    out.model->config_ini = cfg.to_ini();
+    out.model->protocol = protocol + ", fold " + std::to_string(k + 1) + " of " + std::to_string(cfg.cv_folds);
+    out.model->auc = fr.metrics.auc;
+    out.model->classifier = std::move(clf);
+    // The checkpoint carries its own copy of the autoencoder that made its features.
+    const AutoencoderModel* src = cfg.ae_per_fold ? fold_ae.get() : in.ae.get();
+    if (needs_ae) out.model->ae = std::make_unique<AutoencoderModel>(src->clone());
+  }
+  return out;
+}
+
+void log_fold(const FoldOutcome& o, int folds) {
+  const auto& fr = o.result;
+  char line[320];
+  std::snprintf(line, sizeof line,
+                "[cv %s] fold %d/%d: AUC %.4f  F1 %.4f  precision %.4f  recall %.4f  accuracy %.4f  (%zu test pairs, %.0f samples/s%s)",
+                o.protocol.c_str(), o.fold + 1, folds, fr.metrics.auc, fr.metrics.f1, fr.metrics.precision,
+                fr.metrics.recall, fr.metrics.accuracy, fr.n_test,
+                fr.train.seconds > 0 ? static_cast<double>(fr.train.samples) / fr.train.seconds : 0.0,
+                fr.train.resumed_at > 0 ? ", resumed" : "");
+  log_info(line);
+}
+
+// Folds in order -> the protocol's result (best fold by AUC, the first on ties).
+ProtocolResult assemble(const ProtocolData& pd, std::vector<FoldOutcome> outs, bool keep_best) {
+  std::sort(outs.begin(), outs.end(), [](const FoldOutcome& a, const FoldOutcome& b) { return a.fold < b.fold; });
+  ProtocolResult r;
+  r.protocol = pd.protocol;
+  r.description = pd.description;
   std::vector<Metrics> ms;
-  for (const auto& f : r.folds) ms.push_back(f.metrics);
+  for (auto& o : outs) {
+    const int k = static_cast<int>(r.folds.size());
+    AEMIGAP_CHECK(o.fold == k, "cv: fold " << k + 1 << " of " << pd.protocol << " is missing");
+    if (k == 0 || o.result.metrics.auc > r.folds[static_cast<std::size_t>(r.best_fold)].metrics.auc) {
+      r.best_fold = k;
+      if (keep_best) r.best_model = std::move(o.model);
+    }
+    ms.push_back(o.result.metrics);
+    r.folds.push_back(std::move(o.result));
+  }
+  AEMIGAP_CHECK(!keep_best || r.best_model, "cv: the best fold of " << pd.protocol << " has no model");
   r.summary = summarize(ms);
   return r;
 }
 
+void write_part(const Config& cfg, const FoldOutcome& o) {
+  std::filesystem::create_directories(cfg.results_dir + "/cv_parts");
+  const std::string path = part_path(cfg, o.protocol, o.fold);
+  AtomicFile f(path);
+  f.stream() << o.serialize();
+  f.commit();
+  std::filesystem::remove_all(path + ".ckpt");  // the fold is done: its training checkpoints are not needed
+}
+
+// The part of fold k when one exists for the same inputs (for --resume and cv-merge).
+std::unique_ptr<FoldOutcome> read_part(const Config& cfg, const ProtocolData& pd, int k, bool need_model) {
+  const std::string path = part_path(cfg, pd.protocol, k);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return nullptr;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto o = std::make_unique<FoldOutcome>(FoldOutcome::parse(bytes, path));
+  if (o->fingerprint != pd.fingerprint || o->protocol != pd.protocol || o->fold != k || (need_model && !o->model)) {
+    log_warn("[cv] " + path + " was made from other inputs or settings: not used");
+    return nullptr;
+  }
+  return o;
+}
+
+}  // namespace
+
+ProtocolResult run_protocol(const std::string& protocol, const CvInputs& in, const Config& cfg, int threads,
+                            bool keep_best) {
+  ProtocolData pd = prepare_protocol(protocol, in, cfg, threads);
+  std::vector<FoldOutcome> outs;
+  for (int k = 0; k < cfg.cv_folds; ++k) {
+    outs.push_back(run_fold(pd, k, in, cfg, threads, nullptr, keep_best));
+    log_fold(outs.back(), cfg.cv_folds);
+  }
+  return assemble(pd, std::move(outs), keep_best);
+}
+
+std::vector<ProtocolResult> run_cv(const CvInputs& in, const Config& cfg, int threads, dist::Communicator& world,
+                                   GroupComm comm_for_group) {
+  const int G = std::min(world.size(), cfg.cv_folds);
+  const int color = world.rank() % G;
+  std::unique_ptr<dist::Communicator> group = world.split(color, world.rank());
+  if (comm_for_group) group = comm_for_group(std::move(group));
+  if (world.size() > 1)
+    log_info("[cv] " + std::to_string(world.size()) + " ranks in " + std::to_string(G) + " fold groups (" +
+             std::to_string(group->size()) + " ranks in rank 0's group, data-parallel over the group's ranks)");
+  auto protocols = protocol_list(cfg.cv_protocols);
+  std::vector<ProtocolResult> results;
+  for (std::size_t pi = 0; pi < protocols.size(); ++pi) {
+    const bool keep = pi == 0;
+    log_info("[cv] protocol " + protocols[pi] + ": " + std::to_string(cfg.cv_folds) + " folds, " + cfg.classifier + " on " +
+             cfg.features + ", " + std::to_string(cfg.train_samples) + " samples per fold");
+    ProtocolData pd = prepare_protocol(protocols[pi], in, cfg, threads);
+    std::string mine;  // this group's finished folds (sent by the group's first rank)
+    for (int k = color; k < cfg.cv_folds; k += G) {
+      std::unique_ptr<FoldOutcome> o = cfg.resume ? read_part(cfg, pd, k, keep) : nullptr;
+      if (o) {
+        log_info("[cv] " + protocols[pi] + " fold " + std::to_string(k + 1) + ": finished earlier (" +
+                 part_path(cfg, pd.protocol, k) + ")");
+      } else {
+        o = std::make_unique<FoldOutcome>(run_fold(pd, k, in, cfg, threads, group.get(), keep));
+        if (group->rank() == 0) write_part(cfg, *o);
+      }
+      log_fold(*o, cfg.cv_folds);  // printed by rank 0 (group 0); the others' at the end
+      if (group->rank() == 0) {
+        std::string b = o->serialize();
+        std::uint64_t len = b.size();
+        mine.append(reinterpret_cast<const char*>(&len), sizeof len).append(b);
+      }
+    }
+    auto all = world.allgatherv(std::vector<std::uint8_t>(mine.begin(), mine.end()));
+    if (world.rank() != 0) continue;
+    std::vector<FoldOutcome> outs;
+    for (std::size_t off = 0; off < all.size();) {
+      std::uint64_t len;
+      std::memcpy(&len, all.data() + off, sizeof len);
+      off += sizeof len;
+      outs.push_back(FoldOutcome::parse(std::string(all.begin() + static_cast<long>(off),
+                                                    all.begin() + static_cast<long>(off + len)),
+                                        "fold result from another rank"));
+      off += len;
+    }
+    std::sort(outs.begin(), outs.end(), [](const FoldOutcome& a, const FoldOutcome& b) { return a.fold < b.fold; });
+    for (const auto& o : outs)
+      if (o.fold % G != 0) log_fold(o, cfg.cv_folds);
+    results.push_back(assemble(pd, std::move(outs), keep));
+  }
+  return results;
+}
+
+namespace {
+// cv-task N (1-based) -> (protocol index, fold).
+std::pair<std::size_t, int> task_of(const Config& cfg, std::size_t n_protocols) {
+  const auto total = n_protocols * static_cast<std::size_t>(cfg.cv_folds);
+  if (cfg.cv_task < 1 || static_cast<std::size_t>(cfg.cv_task) > total)
+    throw ConfigError("option 'cv-task' is " + std::to_string(cfg.cv_task) + ", but there are " + std::to_string(total) +
+                      " tasks (" + std::to_string(n_protocols) + " protocols x " + std::to_string(cfg.cv_folds) +
+                      " folds): use 1.." + std::to_string(total));
+  const auto t = static_cast<std::size_t>(cfg.cv_task - 1);
+  return {t / static_cast<std::size_t>(cfg.cv_folds), static_cast<int>(t % static_cast<std::size_t>(cfg.cv_folds))};
+}
+}  // namespace
+
+void run_cv_task(const CvInputs& in, const Config& cfg, int threads, dist::Communicator& world, GroupComm comm_for_group) {
+  auto protocols = protocol_list(cfg.cv_protocols);
+  auto [pi, k] = task_of(cfg, protocols.size());
+  ProtocolData pd = prepare_protocol(protocols[pi], in, cfg, threads);
+  const bool keep = pi == 0;
+  if (cfg.resume && read_part(cfg, pd, k, keep)) {
+    log_info("[cv] task " + std::to_string(cfg.cv_task) + " finished earlier: " + part_path(cfg, pd.protocol, k));
+    return;
+  }
+  std::unique_ptr<dist::Communicator> comm = world.split(0, world.rank());
+  if (comm_for_group) comm = comm_for_group(std::move(comm));
+  log_info("[cv] task " + std::to_string(cfg.cv_task) + ": " + pd.protocol + " fold " + std::to_string(k + 1) + "/" +
+           std::to_string(cfg.cv_folds) + " on " + std::to_string(comm->size()) + " rank(s)");
+  FoldOutcome o = run_fold(pd, k, in, cfg, threads, comm.get(), keep);
+  log_fold(o, cfg.cv_folds);
+  if (world.rank() == 0) {
+    write_part(cfg, o);
+    log_info("[cv] wrote " + part_path(cfg, pd.protocol, k) + "; when every task is done: aemigap cv --cv-merge");
+  }
+}
+
+std::vector<ProtocolResult> merge_cv_parts(const CvInputs& in, const Config& cfg, int threads) {
+  auto protocols = protocol_list(cfg.cv_protocols);
+  std::vector<ProtocolResult> results;
+  std::vector<std::string> missing;
+  for (std::size_t pi = 0; pi < protocols.size(); ++pi) {
+    ProtocolData pd = prepare_protocol(protocols[pi], in, cfg, threads);
+    std::vector<FoldOutcome> outs;
+    for (int k = 0; k < cfg.cv_folds; ++k) {
+      auto o = read_part(cfg, pd, k, pi == 0);
+      if (!o) {
+        missing.push_back(std::to_string(pi * static_cast<std::size_t>(cfg.cv_folds) + static_cast<std::size_t>(k) + 1) +
+                          " (" + part_path(cfg, pd.protocol, k) + ")");
+        continue;
+      }
+      log_fold(*o, cfg.cv_folds);
+      outs.push_back(std::move(*o));
+    }
+    if (missing.empty()) results.push_back(assemble(pd, std::move(outs), pi == 0));
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += "\n  task " + m;
+    throw InputError(cfg.results_dir + "/cv_parts", 0,
+                     "cannot merge: no part of the current inputs for " + std::to_string(missing.size()) +
+                         " task(s); run them with --cv-task N:" + list);
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------- parts
+
+std::string FoldOutcome::serialize() const {
+  std::ostringstream o;
+  o.precision(17);
+  const auto& m = result.metrics;
+  const auto& t = result.train;
+  o << "aemigap-cv-part 1\n"
+    << "protocol " << protocol << "\nfold " << fold << "\nfingerprint " << fingerprint << "\n"
+    << "sizes " << result.n_train << " " << result.n_test << "\n"
+    << "metrics " << m.precision << " " << m.recall << " " << m.accuracy << " " << m.f1 << " " << m.auc << " "
+    << m.confusion.tp << " " << m.confusion.fp << " " << m.confusion.tn << " " << m.confusion.fn << " " << m.n << "\n"
+    << "train " << t.samples << " " << t.steps << " " << t.partial_batches << " " << t.resumed_at << " " << t.seconds
+    << " " << t.final_loss << "\n"
+    << "roc " << result.roc.size() << "\n";
+  for (const auto& p : result.roc)
+    o << p.fpr << " " << p.tpr << " " << (std::isfinite(p.threshold) ? p.threshold : 1e300) << "\n";
+  std::string model_bytes = model ? model->to_bytes() : std::string();
+  o << "model " << model_bytes.size() << "\n";
+  return o.str() + model_bytes;
+}
+
+FoldOutcome FoldOutcome::parse(const std::string& bytes, const std::string& where) {
+  std::istringstream in(bytes);
+  FoldOutcome o;
+  auto expect = [&](const char* key) {
+    std::string k;
+    if (!(in >> k) || k != key) throw InputError(where, 0, std::string("not a CV part: expected '") + key + "'");
+  };
+  std::string magic;
+  int version = 0;
+  in >> magic >> version;
+  if (magic != "aemigap-cv-part" || version != 1) throw InputError(where, 1, "not a CV part (aemigap-cv-part 1)");
+  auto& r = o.result;
+  auto& m = r.metrics;
+  auto& t = r.train;
+  std::size_t n_roc = 0, n_model = 0;
+  expect("protocol"), in >> o.protocol;
+  expect("fold"), in >> o.fold;
+  expect("fingerprint"), in >> o.fingerprint;
+  expect("sizes"), in >> r.n_train >> r.n_test;
+  expect("metrics"), in >> m.precision >> m.recall >> m.accuracy >> m.f1 >> m.auc >> m.confusion.tp >> m.confusion.fp >>
+      m.confusion.tn >> m.confusion.fn >> m.n;
+  expect("train"), in >> t.samples >> t.steps >> t.partial_batches >> t.resumed_at >> t.seconds >> t.final_loss;
+  expect("roc"), in >> n_roc;
+  r.roc.resize(n_roc);
+  for (auto& p : r.roc) {
+    in >> p.fpr >> p.tpr >> p.threshold;
+    if (p.threshold >= 1e300) p.threshold = std::numeric_limits<double>::infinity();
+  }
+  expect("model"), in >> n_model;
+  if (!in) throw InputError(where, 0, "truncated CV part");
+  in.get();  // the newline before the model bytes
+  const auto off = static_cast<std::size_t>(in.tellg());
+  if (off + n_model != bytes.size()) throw InputError(where, 0, "truncated CV part (model bytes)");
+  if (n_model) o.model = std::make_unique<Checkpoint>(Checkpoint::from_bytes(bytes.substr(off), where));
+  return o;
+}
 
 namespace {
 std::string fmt(double v, int prec = 4) {

@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <sstream>
 
 #include "aemigap/core/atomic_file.hpp"
 #include "aemigap/core/error.hpp"
+#include "aemigap/core/hash.hpp"
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/rng.hpp"
 #include "aemigap/core/store.hpp"
@@ -520,6 +522,21 @@ AutoencoderModel AutoencoderModel::read(const Store& s, const std::string& group
   return m;
 }
 
+std::uint64_t AutoencoderModel::fingerprint() const {
+  std::uint64_t h = hash_bytes(impl_->minmax.center.data(), impl_->minmax.center.size() * 4);
+  h = hash_bytes(impl_->minmax.scale.data(), impl_->minmax.scale.size() * 4, h);
+  for (const auto& p : impl_->net->parameters()) {
+    auto c = p.detach().contiguous();
+    h = hash_bytes(c.data_ptr<float>(), static_cast<std::size_t>(c.numel()) * 4, h);
+  }
+  return h;
+}
+
+std::string resolve_device(const std::string& configured) {
+  if (configured != "auto") return configured;
+  return torch::cuda::is_available() ? "cuda" : "cpu";
+}
+
 // ============================================================================ features
 
 int feature_width(const std::string& fs, int embed_dims, int latent) {
@@ -565,6 +582,32 @@ std::vector<float> tensor_vec(const torch::Tensor& t) {
 
 void Checkpoint::save(const std::string& path) const {
   torch::serialize::OutputArchive ar;
+  to_archive(ar);
+  std::string tmp = temp_path_for(path);
+  ar.save_to(tmp);
+  rename_into_place(tmp, path);
+}
+
+std::string Checkpoint::to_bytes() const {
+  torch::serialize::OutputArchive ar;
+  to_archive(ar);
+  std::ostringstream o;
+  ar.save_to(o);
+  return o.str();
+}
+
+Checkpoint Checkpoint::from_bytes(const std::string& bytes, const std::string& where) {
+  std::istringstream in(bytes);
+  torch::serialize::InputArchive ar;
+  try {
+    ar.load_from(in);
+  } catch (const c10::Error&) {
+    throw InputError(where, 0, "cannot read the model checkpoint it holds");
+  }
+  return from_archive(ar, where);
+}
+
+void Checkpoint::to_archive(torch::serialize::OutputArchive& ar) const {
   const auto& sp = classifier.spec();
   ar.write("format", c10::IValue(std::string("aemigap-checkpoint-1")));
   ar.write("feature_set", c10::IValue(feature_set));
@@ -591,9 +634,6 @@ void Checkpoint::save(const std::string& path) const {
     ae->impl_->net->save(a);
     ar.write("ae", a);
   }
-  std::string tmp = temp_path_for(path);
-  ar.save_to(tmp);
-  rename_into_place(tmp, path);
 }
 
 Checkpoint Checkpoint::load(const std::string& path) {
@@ -603,6 +643,10 @@ Checkpoint Checkpoint::load(const std::string& path) {
   } catch (const c10::Error& e) {
     throw InputError(path, 0, "cannot read the checkpoint (not written by aemigap cv?)");
   }
+  return from_archive(ar, path);
+}
+
+Checkpoint Checkpoint::from_archive(torch::serialize::InputArchive& ar, const std::string& path) {
   Checkpoint c;
   c10::IValue v;
   ar.read("format", v);

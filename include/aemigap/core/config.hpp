@@ -28,10 +28,14 @@ enum class FieldKind { Plain, Path };
   X(std::uint64_t, seed, "seed", "general", Plain, 42,                                            \
     "Seed of every random choice (sampling, folds, initialisation)")                              \
   X(int, threads, "threads", "general", Plain, 0,                                                 \
-    "Threads per rank; 0 = SLURM_CPUS_PER_TASK, else OMP_NUM_THREADS, else all cores")            \
+    "Threads per rank; 0 = SLURM_CPUS_PER_TASK, else OMP_NUM_THREADS, else the cores shared by the ranks on the node")            \
   X(double, progress_interval, "progress-interval", "general", Plain, 5.0,                        \
     "Seconds between progress lines of long work")                                                \
   X(std::string, log_level, "log-level", "general", Plain, "info", "quiet | info | debug")        \
+  X(std::string, device, "device", "general", Plain, "auto",                                      \
+    "where models train: cpu | cuda | auto (cuda when LibTorch has CUDA and a GPU is visible)")   \
+  X(std::string, dist_backend, "dist-backend", "general", Plain, "auto",                          \
+    "gradient all-reduce between ranks: mpi | nccl | auto (nccl when training on cuda)")          \
   /* ingest */                                                                                    \
   X(std::string, pairs, "pairs", "ingest", Path, "data/mirtarbase7_hsa_pairs.tsv.gz",             \
     "Validated miRNA-gene pairs: two-column TSV, Enrichr GMT or miRTarBase MTI CSV (.gz ok)")    \
@@ -105,6 +109,10 @@ enum class FieldKind { Plain, Path };
     "training budget in samples per model (the paper: 5,000,000)")                                \
   X(int, batch, "batch", "classifier", Plain, 128, "batch size")                                  \
   X(double, lr, "lr", "classifier", Plain, 0.001, "Adam learning rate")                           \
+  X(bool, batch_per_rank, "batch-per-rank", "classifier", Plain, false,                           \
+    "data-parallel: 'batch' is per rank (global batch = batch x ranks); default: global")         \
+  X(std::int64_t, train_checkpoint_every, "train-checkpoint-every", "classifier", Plain, 1000000, \
+    "samples between training checkpoints that --resume continues from (0 = none)")              \
   /* cv */                                                                                        \
   X(int, cv_folds, "cv-folds", "cv", Plain, 5, "cross-validation folds")                          \
   X(std::string, cv_protocols, "cv-protocols", "cv", Plain, "paper",                              \
@@ -114,13 +122,19 @@ enum class FieldKind { Plain, Path };
     "use a seeded, class-stratified subsample of this many pairs for CV (0 = all; for tests)")     \
   X(std::string, results_dir, "results-dir", "cv", Path, "results",                               \
     "folder for the TSV, Markdown and SVG results and the model checkpoint (model.pt)")        \
+  X(int, cv_task, "cv-task", "cv", Plain, 0,                                                      \
+    "run only task N (1-based) of protocols x folds and write its part to <results-dir>/cv_parts " \
+    "(one job-array task per fold; 0 = every task)")                                              \
+  X(bool, cv_merge, "cv-merge", "cv", Plain, false,                                               \
+    "merge the parts of all cv-task runs into the CV outputs (as one cv run writes them)")        \
   /* score */                                                                                     \
   X(std::string, checkpoint, "checkpoint", "score", Path, "",                                     \
     "model checkpoint to score with; empty = <results-dir>/model.pt (written by cv)")             \
   X(int, score_block_rows, "score-block-rows", "score", Plain, 8,                                 \
     "miRNA rows per block: the unit of work, progress and resume")                               \
   X(bool, resume, "resume", "score", Plain, false,                                                \
-    "continue an interrupted score run from its completed blocks (same checkpoint required)")   \
+    "continue an interrupted run: score from its completed blocks (same checkpoint required), "  \
+    "cv from its finished folds (cv_parts) and training checkpoints (same inputs required)")     \
   /* report */                                                                                    \
   X(int, report_top, "report-top", "report", Plain, 30, "top pairs of the whole pool to report") \
   X(std::string, report_genes, "report-genes", "report", Plain, "ALK,EGFR,GNAS,KRAS,PIK3CA",      \

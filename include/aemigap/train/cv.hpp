@@ -9,9 +9,20 @@
 //
 // Every fold fits its own RobustScaler (and, with ae-per-fold, its own autoencoder) on its
 // training rows only.
+//
+// Distribution (run_cv): the ranks split into min(ranks, folds) fold groups; group g runs
+// folds g, g + G, ... one after another, each trained data-parallel over the group's ranks.
+// Every finished fold is written as a part (<results-dir>/cv_parts/<protocol>-fold<k>.part,
+// with its model for the first protocol) and its result gathered to rank 0, which writes
+// the outputs exactly as a single process does. Parts make CV resumable (--resume reuses
+// the parts of the same inputs) and let a job array run one fold per task (cv-task) and
+// merge them afterwards (cv-merge).
 #pragma once
 
 #include "aemigap/core/fwd.hpp"
+
+#include <array>
+#include <cstdint>
 
 #include <memory>
 #include <string>
@@ -20,6 +31,10 @@
 #include "aemigap/train/metrics.hpp"
 #include "aemigap/train/models.hpp"
 
+
+namespace aemigap::dist {
+class Communicator;
+}
 
 namespace aemigap::train {
 
@@ -55,11 +70,36 @@ AeOptions ae_options(const Config& cfg, int threads);
 
 // The autoencoder over the pair vectors of all positives and the paper's negatives
 // (it never sees the labels): what train-ae stores and the latent sweep refits.
-AutoencoderModel fit_autoencoder(const CvInputs& in, const Config& cfg, int threads, AeHistory* history);
+// comm: data-parallel over its ranks (null: this process alone).
+AutoencoderModel fit_autoencoder(const CvInputs& in, const Config& cfg, int threads, AeHistory* history,
+                                 dist::Communicator* comm = nullptr, const std::string& device = "cpu");
 
 // Runs one protocol's folds. keep_best: keep the best fold's model as a checkpoint.
 ProtocolResult run_protocol(const std::string& protocol, const CvInputs& in, const Config& cfg, int threads,
                             bool keep_best);
+
+// One finished fold, as stored in a part file and gathered between ranks.
+struct FoldOutcome {
+  std::string protocol;
+  int fold = 0;                   // 0-based
+  std::uint64_t fingerprint = 0;  // of the protocol's inputs and the training settings
+  FoldResult result;
+  std::unique_ptr<Checkpoint> model;  // kept for the first protocol (the scoring model)
+  std::string serialize() const;
+  static FoldOutcome parse(const std::string& bytes, const std::string& where);
+};
+
+// The whole CV over `world` (any rank count, see above). Results are complete on rank 0
+// and empty on the other ranks. comm_for_group turns an MPI group into the communicator
+// training uses (NCCL on GPUs); null keeps the MPI one.
+using GroupComm = std::unique_ptr<dist::Communicator> (*)(std::unique_ptr<dist::Communicator>);
+std::vector<ProtocolResult> run_cv(const CvInputs& in, const Config& cfg, int threads, dist::Communicator& world,
+                                   GroupComm comm_for_group = nullptr);
+// cv-task N: that fold alone, data-parallel over `world`; writes its part (rank 0).
+void run_cv_task(const CvInputs& in, const Config& cfg, int threads, dist::Communicator& world,
+                 GroupComm comm_for_group = nullptr);
+// cv-merge: the outputs from the parts of every task (errors name the missing ones).
+std::vector<ProtocolResult> merge_cv_parts(const CvInputs& in, const Config& cfg, int threads);
 
 // Outputs: /cv/<protocol>/... in the store; cv_metrics.tsv, cv_summary.md,
 // roc_<protocol>.svg and confusion_<protocol>.svg in results-dir.

@@ -24,6 +24,10 @@ struct LstmStack;
 namespace aemigap::dist {
 class Communicator;
 }
+namespace torch::serialize {
+class OutputArchive;
+class InputArchive;
+}  // namespace torch::serialize
 
 namespace aemigap::train {
 
@@ -135,6 +139,7 @@ class AutoencoderModel {
   const Scaler& minmax() const;
   void* module() const;  // model::AutoencoderImpl* for torch-side code
   const AutoencoderSpec& spec() const;
+  std::uint64_t fingerprint() const;  // hash of the scaler and parameters
 
   // HDF5: weights as datasets "<group>/<parameter name>" plus the scaler and the spec.
   void write(Store& s, const std::string& group) const;
@@ -146,6 +151,9 @@ class AutoencoderModel {
   std::unique_ptr<Impl> impl_;
   friend class Checkpoint;
 };
+
+// "auto" -> "cuda" when LibTorch has CUDA and sees a GPU, else "cpu"; others unchanged.
+std::string resolve_device(const std::string& configured);
 
 // Feature sets: "pair" = [miRNA | gene] (128), "latent" = AE latent, "pair+latent" = both.
 int feature_width(const std::string& feature_set, int embed_dims, int latent);
@@ -166,6 +174,12 @@ class Checkpoint {
 
   void save(const std::string& path) const;  // atomic: temp file + rename
   static Checkpoint load(const std::string& path);
+  std::string to_bytes() const;  // the same archive in memory (to send between ranks)
+  static Checkpoint from_bytes(const std::string& bytes, const std::string& where);
+
+ private:
+  void to_archive(torch::serialize::OutputArchive& ar) const;
+  static Checkpoint from_archive(torch::serialize::InputArchive& ar, const std::string& where);
 };
 
 }  // namespace aemigap::train
