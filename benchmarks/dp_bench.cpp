@@ -1,6 +1,6 @@
 // Data-parallel training cost: what one step computes vs what it communicates.
 //
-//   mpiexec -np N aemigap_dp_bench [--samples S] [--reps R] [--threads T]
+//   mpiexec -np N aemigap_dp_bench [--samples S] [--reps R] [--threads T] [--replicas K]
 //
 // On every rank count it measures, in one run:
 //  - the fused gradient all-reduce of the default LSTM (398,593 parameters + the loss, as
@@ -28,12 +28,13 @@ using namespace aemigap;
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   std::int64_t samples = 12800;
-  int reps = 50, threads = 1;
+  int reps = 50, threads = 1, replicas = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--samples") samples = std::atoll(argv[i + 1]);
     else if (a == "--reps") reps = std::atoi(argv[i + 1]);
     else if (a == "--threads") threads = std::atoi(argv[i + 1]);
+    else if (a == "--replicas") replicas = std::atoi(argv[i + 1]);
   }
   set_log_level(LogLevel::quiet);
   dist::MpiCommunicator world(MPI_COMM_WORLD, false);
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   train::TrainOptions opt;
   opt.samples = samples;
   opt.threads = threads;
+  opt.replicas = replicas;
   opt.comm = &world;
   opt.progress_interval = 1e9;
   world.barrier();
@@ -78,8 +80,8 @@ int main(int argc, char** argv) {
   if (world.rank() == 0) {
     const double step_ms = 1e3 * secs / static_cast<double>(st.steps);
     const double ar_ms = us[us.size() / 2] / 1e3;
-    std::printf("ranks %d, threads/rank %d, parameters %lld, fused buffer %.2f MB\n", R, threads,
-                static_cast<long long>(clf.parameter_count()), n * 4 / 1e6);
+    std::printf("ranks %d, threads/rank %d, replicas/rank %d, parameters %lld, fused buffer %.2f MB\n", R, threads,
+                std::max(1, replicas > 0 ? replicas : threads), static_cast<long long>(clf.parameter_count()), n * 4 / 1e6);
     std::printf("allreduce: median %.3f ms  [%.3f .. %.3f] over %d reps\n", ar_ms, us.front() / 1e3, us.back() / 1e3, reps);
     std::printf("training: %lld samples, global batch 128: %.0f samples/s, %.2f ms/step\n",
                 static_cast<long long>(st.samples), static_cast<double>(st.samples) / secs, step_ms);

@@ -186,6 +186,7 @@ void Config::validate() const {
   check_choice("device", device, {"auto", "cpu", "cuda"});
   check_choice("dist-backend", dist_backend, {"auto", "mpi", "nccl"});
   if (threads < 0) throw ConfigError("option 'threads' must be >= 0 (0 = automatic)");
+  if (train_replicas < 0) throw ConfigError("option 'train-replicas' must be >= 0 (0 = one per thread)");
   if (train_checkpoint_every < 0) throw ConfigError("option 'train-checkpoint-every' must be >= 0 (0 = none)");
   if (cv_task < 0) throw ConfigError("option 'cv-task' must be >= 0 (0 = every task)");
   if (cv_task > 0 && cv_merge) throw ConfigError("options 'cv-task' and 'cv-merge' exclude each other");

@@ -55,6 +55,7 @@ TrainOptions train_options(const Config& cfg, int threads, const std::string& la
   o.lr = cfg.lr;
   o.seed = cfg.seed;
   o.threads = threads;
+  o.replicas = cfg.train_replicas;
   o.progress_interval = cfg.progress_interval;
   o.label = label;
   return o;

@@ -10,7 +10,9 @@ bin=$1 src=$2 work=$3 py=$4 mpiexec=$5
 shift 5
 mpi=("$mpiexec" "$@")
 rm -rf "$work"; mkdir -p "$work"; cd "$work"
-cfg=(--config "$src/configs/smoke.ini" --cv-protocols paper,cold-mirna)
+# One thread per rank everywhere: then ranks x replicas is the same layout for every run
+# below, and groups of one rank must match the 1-rank run bit for bit.
+cfg=(--config "$src/configs/smoke.ini" --cv-protocols paper,cold-mirna --threads 1)
 for stage in ingest embed negatives train-ae; do "$bin" $stage "${cfg[@]}" --store s.h5 > /dev/null 2>&1; done
 
 run() {  # run NAME NP [extra args]: a fresh copy of the store per run

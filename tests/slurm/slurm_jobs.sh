@@ -23,6 +23,8 @@ sed -e "s#\.\./data/#$src/data/#" -e "s#^pairs = .*#pairs = $work/small.tsv#" -e
     -e "s#^results-dir = .*#results-dir = $work/pipe-res#" -e "s#^cv-protocols = .*#cv-protocols = paper,cold-mirna#" \
     -e "s#^cv-subsample = .*#cv-subsample = 0#" -e "s#^report-genes = .*#report-genes = $genes#" \
     "$src/configs/smoke.ini" > test.ini
+# One thread (and so one model replica) per rank: direct runs and jobs train identically.
+echo "threads = 1" >> test.ini
 export AEMIGAP_HOME=$src AEMIGAP_BIN=$bin AEMIGAP_CONFIG=$work/test.ini
 for stage in ingest embed negatives train-ae; do "$bin" $stage --config test.ini --store base.h5 > /dev/null 2>&1; done
 

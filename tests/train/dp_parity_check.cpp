@@ -1,7 +1,8 @@
 // Data-parallel training, checked DDP-style under mpiexec (any rank count):
 //  1. the default LSTM classifier stepped 5 times on this process alone with the full batch
 //     and on all ranks with slices: parameters agree within 1e-5 (relative, per tensor);
-//     the same with the batch given per rank (global batch = batch x ranks);
+//     the same with 2 replicas (threads) per rank, and with the batch given per rank
+//     (global batch = batch x ranks);
 //  2. after 100 data-parallel steps every rank's parameters are bit-identical;
 //  3. a run interrupted after its checkpoint at step 40 and resumed by all ranks reaches
 //     bit-identically the parameters of the uninterrupted 60-step run;
@@ -9,7 +10,9 @@
 //     so some ranks have an empty slice) within 1e-5.
 // Prints each measured difference; any failure makes every rank exit 1.
 //
-//   mpiexec -np 4 dp_parity_check WORKDIR
+//   mpiexec -np 4 dp_parity_check WORKDIR [--nccl]
+// --nccl: train on the GPU with the NCCL backend (exit 77 where there is no CUDA device or
+// the LibTorch has no CUDA).
 #include <mpi.h>
 #include <torch/torch.h>
 
@@ -25,6 +28,9 @@
 #include "aemigap/dist/mpi_communicator.hpp"
 #include "aemigap/model/networks.hpp"
 #include "aemigap/train/models.hpp"
+#ifdef AEMIGAP_WITH_NCCL
+#include "aemigap/dist/nccl_communicator.hpp"
+#endif
 
 using namespace aemigap;
 
@@ -67,13 +73,32 @@ void check(bool ok, const std::string& what, int rank) {
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   set_log_level(LogLevel::quiet);
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: dp_parity_check WORKDIR\n");
+  const bool nccl = argc == 3 && std::string(argv[2]) == "--nccl";
+  if (argc != 2 && !nccl) {
+    std::fprintf(stderr, "usage: dp_parity_check WORKDIR [--nccl]\n");
     MPI_Finalize();
     return 2;
   }
-  dist::MpiCommunicator world(MPI_COMM_WORLD, false), self(MPI_COMM_SELF, false);
-  const int rank = world.rank(), R = world.size();
+  dist::MpiCommunicator mpi_world(MPI_COMM_WORLD, false), mpi_self(MPI_COMM_SELF, false);
+  std::unique_ptr<dist::Communicator> nccl_world, nccl_self;
+  if (nccl) {
+    int ok = torch::cuda::is_available() ? 1 : 0;
+#ifndef AEMIGAP_WITH_NCCL
+    ok = 0;
+#endif
+    if (!mpi_world.allreduce_value(ok, dist::ReduceOp::Min)) {
+      if (mpi_world.rank() == 0) std::printf("SKIP: --nccl needs NCCL in the build and a CUDA LibTorch with a GPU\n");
+      MPI_Finalize();
+      return 77;
+    }
+#ifdef AEMIGAP_WITH_NCCL
+    nccl_world = dist::nccl_from(std::make_unique<dist::MpiCommunicator>(MPI_COMM_WORLD, false));
+    nccl_self = nccl_world->split(mpi_world.rank(), 0);
+#endif
+  }
+  dist::Communicator& world = nccl ? *nccl_world : static_cast<dist::Communicator&>(mpi_world);
+  dist::Communicator& self = nccl ? *nccl_self : static_cast<dist::Communicator&>(mpi_self);
+  const int rank = mpi_world.rank(), R = mpi_world.size();
   char line[256];
 
   // A learnable toy problem of the classifier's real shape (192 features).
@@ -92,6 +117,7 @@ int main(int argc, char** argv) {
   train::TrainOptions opt;
   opt.threads = 1;
   opt.progress_interval = 1e9;
+  opt.device = nccl ? "cuda" : "cpu";
 
   // 1. 5 steps: alone with the full batch vs data-parallel slices.
   opt.samples = 5 * 128;
@@ -101,6 +127,16 @@ int main(int argc, char** argv) {
   auto dp = train::Classifier::train(spec, x, y, rows, opt);
   double rel = max_rel_diff(params_of(alone), params_of(dp));
   std::snprintf(line, sizeof line, "5 steps, 1 rank x batch 128 vs %d ranks: max relative difference %.3g (<= 1e-5)", R, rel);
+  check(rel <= 1e-5, line, rank);
+
+  // Replicas: 2 model copies in threads per rank, each a slice of the rank's slice.
+  opt.threads = 2;
+  opt.replicas = 2;
+  auto dp_rep = train::Classifier::train(spec, x, y, rows, opt);
+  opt.threads = 1;
+  opt.replicas = 0;
+  rel = max_rel_diff(params_of(alone), params_of(dp_rep));
+  std::snprintf(line, sizeof line, "5 steps, 1 rank x batch 128 vs %d ranks x 2 replicas: max relative difference %.3g", R, rel);
   check(rel <= 1e-5, line, rank);
 
   opt.batch = 32;
@@ -122,7 +158,7 @@ int main(int argc, char** argv) {
   auto long_run = train::Classifier::train(spec, x, y, rows, opt);
   std::uint64_t h = params_hash(params_of(long_run));
   std::vector<std::uint64_t> hs(static_cast<std::size_t>(R));
-  world.allgather(&h, hs.data(), 1, dist::DType::UInt64);
+  mpi_world.allgather(&h, hs.data(), 1, dist::DType::UInt64);
   bool same = true;
   for (auto v : hs) same = same && v == hs[0];
   check(same, "100 steps on " + std::to_string(R) + " ranks: parameters bit-identical on every rank", rank);
@@ -130,7 +166,7 @@ int main(int argc, char** argv) {
   // 3. Checkpoint at step 40, interrupted run resumed by all ranks == uninterrupted 60 steps.
   const std::string dir = std::string(argv[1]) + "/ckpt";
   if (rank == 0) std::filesystem::remove_all(dir);
-  world.barrier();
+  mpi_world.barrier();
   opt.samples = 60 * 128;
   opt.checkpoint_dir = dir;
   opt.checkpoint_every = 40 * 128;
@@ -159,6 +195,7 @@ int main(int argc, char** argv) {
   train::AeOptions ao;
   ao.epochs = 1;
   ao.progress_interval = 1e9;
+  ao.device = opt.device;
   ao.comm = &self;
   train::AeHistory ha, hb;
   auto a1 = train::AutoencoderModel::train(aspec, ax, arows, ao, &ha);
@@ -169,8 +206,8 @@ int main(int argc, char** argv) {
                 R, rel, ha.train_loss[0], hb.train_loss[0]);
   check(rel <= 1e-5 && std::fabs(ha.train_loss[0] - hb.train_loss[0]) <= 1e-5, line, rank);
 
-  int total = world.allreduce_value(failures, dist::ReduceOp::Sum);
-  if (rank == 0) std::printf("%s\n", total ? "DATA-PARALLEL PARITY FAILED" : "data-parallel parity: all checks passed");
+  int total = mpi_world.allreduce_value(failures, dist::ReduceOp::Sum);
+  if (rank == 0) std::printf("%s%s\n", nccl ? "[cuda + nccl] " : "", total ? "DATA-PARALLEL PARITY FAILED" : "data-parallel parity: all checks passed");
   MPI_Finalize();
   return total ? 1 : 0;
 }

@@ -109,6 +109,9 @@ enum class FieldKind { Plain, Path };
     "training budget in samples per model (the paper: 5,000,000)")                                \
   X(int, batch, "batch", "classifier", Plain, 128, "batch size")                                  \
   X(double, lr, "lr", "classifier", Plain, 0.001, "Adam learning rate")                           \
+  X(int, train_replicas, "train-replicas", "classifier", Plain, 0,                                \
+    "model replicas per rank, each training a slice of the batch in its own thread (0 = one per " \
+    "thread; 1 = LibTorch's intra-op threads)")                                                   \
   X(bool, batch_per_rank, "batch-per-rank", "classifier", Plain, false,                           \
     "data-parallel: 'batch' is per rank (global batch = batch x ranks); default: global")         \
   X(std::int64_t, train_checkpoint_every, "train-checkpoint-every", "classifier", Plain, 1000000, \

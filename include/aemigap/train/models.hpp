@@ -51,6 +51,9 @@ struct TrainOptions {
   double lr = 1e-3;
   std::uint64_t seed = 42;
   int threads = 1;
+  // Model replicas in threads, each training a slice of the rank's batch (0: one per
+  // thread). Results depend on ranks x replicas only through float rounding.
+  int replicas = 0;
   double progress_interval = 5;
   std::string label = "train";      // progress-line tag
   dist::Communicator* comm = nullptr;  // null: this process alone
