@@ -1,4 +1,8 @@
-"""benchmarks/compare: aemigap against gensim and numpy, alternating, medians and spread.
+"""benchmarks/compare: aemigap against the baselines a user would otherwise pick, alternating
+runs of each side, medians and spread, one table of ratios at the end:
+  embed:  doc2vec (gensim), the negatives scan (numpy/OpenBLAS);
+  models: LSTM training and pool scoring (PyTorch, benchmarks/torch_reference.py), and the
+          achieved GFLOP/s against the machine's fp32 GEMM peak (a large LibTorch matmul).
 
 Both sides get the same corpus (the genes and miRNAs that `aemigap ingest` keeps from the
 bundled data), the same settings and the same number of threads. Speeds count raw corpus
@@ -84,7 +88,7 @@ def numpy_scan(store):
     return time.perf_counter() - t0, cand
 
 
-def spread(xs):
+def spread(xs):  # "median [min-max]"
     return f"{statistics.median(xs):,.0f} [{min(xs):,.0f}-{max(xs):,.0f}]"
 
 
@@ -94,7 +98,27 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--epochs", type=int, default=3, help="gene-model epochs per timing run")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--parts", default="embed,models",
+                    help="comma-separated: embed (doc2vec + negatives scan), models (LSTM training, scoring, GEMM peak)")
+    ap.add_argument("--train-samples", type=int, default=25600, help="samples per LSTM training run")
+    ap.add_argument("--score-rows", type=int, default=8, help="miRNA rows (x 13,101 genes) per scoring run")
     a = ap.parse_args()
+    parts = set(a.parts.split(","))
+    rows = []  # the ratio table, filled by each part
+    if "embed" in parts:
+        rows += embed_part(a)
+    if "models" in parts:
+        rows += models_part(a)
+    print()
+    print(f"## benchmarks/compare ({a.threads} threads, {a.reps} runs per side, alternating; median [min-max])")
+    print()
+    print("| measure | aemigap | baseline | ratio |")
+    print("|---|---|---|---|")
+    for r in rows:
+        print(r)
+
+
+def embed_part(a):
     binary = os.path.join(a.root, "build", "aemigap")
     cfg = os.path.join(a.root, "configs", "quick.ini")
     tmp = tempfile.mkdtemp(prefix="aemigap-compare-")
@@ -152,19 +176,92 @@ def main():
               f"numpy {dt:.2f} s (candidates {cand_ours:,} vs {cand_numpy:,})", flush=True)
 
     med = statistics.median
-    print()
-    print("| measure | aemigap | baseline | ratio |")
-    print("|---|---|---|---|")
-    print(f"| doc2vec training, words/s (gene model, {a.epochs} epochs, window 7) | {spread(ours_wps)} | "
+    out = []
+    out.append(f"| doc2vec training, words/s (gene model, {a.epochs} epochs, window 7) | {spread(ours_wps)} | "
           f"gensim {gensim_version()}: {spread(gensim_wps)} | {med(ours_wps) / med(gensim_wps):.2f}x |")
-    print(f"| miRNA seed-family precision@5 (window 3, 100 epochs) | {med(ours_fp):.3f} [{min(ours_fp):.3f}-{max(ours_fp):.3f}] | "
+    out.append(f"| miRNA seed-family precision@5 (window 3, 100 epochs) | {med(ours_fp):.3f} [{min(ours_fp):.3f}-{max(ours_fp):.3f}] | "
           f"gensim: {med(gensim_fp):.3f} [{min(gensim_fp):.3f}-{max(gensim_fp):.3f}] | {med(ours_fp) - med(gensim_fp):+.3f} |")
-    print(f"| negatives scan of the whole pool, s | {med(ours_scan):.2f} [{min(ours_scan):.2f}-{max(ours_scan):.2f}] | "
+    out.append(f"| negatives scan of the whole pool, s | {med(ours_scan):.2f} [{min(ours_scan):.2f}-{max(ours_scan):.2f}] | "
           f"numpy/OpenBLAS: {med(numpy_scan_s):.2f} [{min(numpy_scan_s):.2f}-{max(numpy_scan_s):.2f}] | "
           f"{med(numpy_scan_s) / med(ours_scan):.1f}x |")
-    print(f"\ncandidates (last run): aemigap {cand_ours:,}, numpy {cand_numpy:,}"
+    print(f"candidates (last run): aemigap {cand_ours:,}, numpy {cand_numpy:,}"
           f" ({abs(cand_ours - cand_numpy)} differ: float rounding at the thresholds)")
     subprocess.run(["rm", "-rf", tmp])
+    return out
+
+
+# FLOPs per sample of the default classifier (12 steps; projection 16->128; 3 LSTM layers
+# of 128 with 4 gates; multiply-add = 2 FLOPs). Training ~ 3x the forward (forward +
+# backward for inputs and weights). The scoring kernel folds the projection into layer 0
+# (input 16) and computes the 4 miRNA steps once per miRNA row, so a pair costs 8 steps.
+STEPS, H = 12, 128
+FWD_STEP = 2 * 16 * H + 3 * 2 * 4 * H * (H + H) + 2 * H
+TRAIN_FLOPS = 3 * STEPS * FWD_STEP
+SCORE_STEP = 2 * 4 * H * (16 + H) + 2 * 2 * 4 * H * (H + H)
+SCORE_FLOPS = 8 * SCORE_STEP
+
+
+def models_part(a):
+    import re
+    root = a.root
+    bench = os.path.join(root, "build", "benchmarks")
+    ref = [sys.executable, os.path.join(root, "benchmarks", "torch_reference.py")]
+    store = os.path.join(root, "out", "aemigap.h5")
+    model = os.path.join(root, "out", "results", "model.pt")
+    have_model = os.path.exists(store) and os.path.exists(model)
+    if not have_model:
+        print("models: no out/aemigap.h5 + out/results/model.pt (run env/main-job.sh first): scoring skipped", flush=True)
+
+    def out_of(cmd):
+        return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+    ours_tr, naive_tr, torch_tr, ours_sc, plain_sc, torch_sc, peak = [], [], [], [], [], [], []
+    for rep in range(a.reps):
+        t = out_of([os.path.join(bench, "aemigap_dp_bench"), "--threads", str(a.threads), "--samples", str(a.train_samples)])
+        ours_tr.append(float(re.search(r"([\d.]+) samples/s", t).group(1)))
+        t = out_of([os.path.join(bench, "aemigap_dp_bench"), "--threads", str(a.threads), "--replicas", "1",
+                    "--samples", str(a.train_samples)])
+        naive_tr.append(float(re.search(r"([\d.]+) samples/s", t).group(1)))
+        t = out_of(ref + ["train", "--samples", str(a.train_samples), "--threads", str(a.threads)])
+        torch_tr.append(float(t.split()[-1]))
+        if have_model:
+            t = out_of([os.path.join(bench, "aemigap_score_bench"), store, model, str(a.score_rows), str(a.threads), "1", "1e-5"])
+            ours_sc.append(float(re.search(r"\| fast path \| ([\d.]+)", t).group(1)))
+            plain_sc.append(float(re.search(r"\| plain forward \| ([\d.]+)", t).group(1)))
+            t = out_of(ref + ["score", "--rows", str(a.score_rows), "--threads", str(a.threads)])
+            torch_sc.append(float(t.split()[-1]))
+        t = out_of(ref + ["gemm", "--threads", str(a.threads)])
+        peak.append(float(t.split()[-1]))
+        print(f"run {rep + 1}: training ours {ours_tr[-1]:,.0f} (1 replica {naive_tr[-1]:,.0f}) vs PyTorch "
+              f"{torch_tr[-1]:,.0f} samples/s; scoring ours {ours_sc[-1] if ours_sc else 0:,.0f} (plain LibTorch "
+              f"{plain_sc[-1] if plain_sc else 0:,.0f}) vs PyTorch {torch_sc[-1] if torch_sc else 0:,.0f} pairs/s; "
+              f"GEMM peak {peak[-1]:.0f} GFLOP/s", flush=True)
+    med = statistics.median
+    pk = med(peak)
+    out = [
+        f"| LSTM training, samples/s (batch 128, {a.threads} replicas) | {spread(ours_tr)} | "
+        f"PyTorch {torch_version()}: {spread(torch_tr)} | {med(ours_tr) / med(torch_tr):.2f}x |",
+        f"| LSTM training, LibTorch intra-op threads (1 replica) | {spread(naive_tr)} | "
+        f"PyTorch: {spread(torch_tr)} | {med(naive_tr) / med(torch_tr):.2f}x |",
+        f"| training GFLOP/s ({TRAIN_FLOPS / 1e6:.1f} MFLOP/sample) vs fp32 GEMM peak | "
+        f"{med(ours_tr) * TRAIN_FLOPS / 1e9:.1f} | peak {pk:.0f} [{min(peak):.0f}-{max(peak):.0f}] | "
+        f"{100 * med(ours_tr) * TRAIN_FLOPS / 1e9 / pk:.0f} % of peak |",
+    ]
+    if have_model:
+        out += [
+            f"| scoring, pairs/s ({a.score_rows} miRNA rows x 13,101 genes, fast path) | {spread(ours_sc)} | "
+            f"PyTorch: {spread(torch_sc)} | {med(ours_sc) / med(torch_sc):.2f}x |",
+            f"| scoring, plain LibTorch forward | {spread(plain_sc)} | PyTorch: {spread(torch_sc)} | "
+            f"{med(plain_sc) / med(torch_sc):.2f}x |",
+            f"| scoring GFLOP/s ({SCORE_FLOPS / 1e6:.2f} MFLOP/pair executed) vs GEMM peak | "
+            f"{med(ours_sc) * SCORE_FLOPS / 1e9:.1f} | peak {pk:.0f} | {100 * med(ours_sc) * SCORE_FLOPS / 1e9 / pk:.0f} % of peak |",
+        ]
+    return out
+
+
+def torch_version():
+    import torch
+    return torch.__version__
 
 
 def gensim_version():

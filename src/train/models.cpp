@@ -242,7 +242,8 @@ Classifier Classifier::train(const ClassifierSpec& spec, const std::vector<float
       if (b <= a) return;
       torch::Tensor xb = gather_rows(xs, d, order, a, b).to(dev);
       auto yb = torch::empty({static_cast<int64_t>(b - a)});
-      for (std::size_t i = a; i < b; ++i) yb[static_cast<int64_t>(i - a)] = ys[order[i]];
+      float* yp = yb.data_ptr<float>();  // filled directly: tensor indexing costs ~1 us a write
+      for (std::size_t i = a; i < b; ++i) yp[i - a] = ys[order[i]];
       auto loss = torch::binary_cross_entropy_with_logits(m->forward(xb), yb.to(dev)) *
                   (static_cast<double>(b - a) / static_cast<double>(take));
       loss.backward();
