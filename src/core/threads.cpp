@@ -28,8 +28,9 @@ int resolve_threads(int configured) {
   // Ranks that share this node share its cores: more threads than cores makes LibTorch's
   // and OpenBLAS's spinning threads fight (measured: 18x slower training with 2 ranks x 2
   // threads on 2 cores). With binding, the affinity mask is already this rank's share.
-  int local = env_int("OMPI_COMM_WORLD_LOCAL_SIZE");
-  if (!local) local = env_int("MPI_LOCALNRANKS");
+  int local = env_int("OMPI_COMM_WORLD_LOCAL_SIZE");  // mpirun
+  if (!local) local = env_int("MPI_LOCALNRANKS");        // MPICH
+  if (!local) local = env_int("SLURM_STEP_TASKS_PER_NODE");  // srun: "4" or "4(x2)" or "4,3": the first node's count
   if (local > 1 && cores >= static_cast<int>(std::thread::hardware_concurrency())) cores /= local;
   return cores > 0 ? cores : 1;
 }

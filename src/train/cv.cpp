@@ -227,9 +227,10 @@ std::string part_path(const Config& cfg, const std::string& protocol, int k) {
   return cfg.results_dir + "/cv_parts/" + protocol + "-fold" + std::to_string(k + 1) + ".part";
 }
 
-// Trains and tests fold k; `group` (may be null) trains it data-parallel.
+// Trains and tests fold k; `group` (may be null) trains it data-parallel. Only the rank that
+// reports (evaluate) predicts the test fold: the group's ranks hold the same model.
 FoldOutcome run_fold(const ProtocolData& pd, int k, const CvInputs& in, const Config& cfg, int threads,
-                     dist::Communicator* group, bool keep_model) {
+                     dist::Communicator* group, bool keep_model, bool evaluate = true) {
   const bool needs_ae = cfg.features != "pair";
   const std::string& protocol = pd.protocol;
   const Samples& s = pd.s;
@@ -267,6 +268,7 @@ FoldOutcome run_fold(const ProtocolData& pd, int k, const CvInputs& in, const Co
   topt.resume = cfg.resume;
   topt.fingerprint = pd.fingerprint;
   Classifier clf = Classifier::train(classifier_spec(cfg, width), *feats, s.y, tr, topt, &fr.train);
+  if (!evaluate) return out;
   std::vector<float> xt(te.size() * static_cast<std::size_t>(width));
   std::vector<std::uint8_t> yt(te.size());
   for (std::size_t i = 0; i < te.size(); ++i) {
@@ -383,10 +385,10 @@ std::vector<ProtocolResult> run_cv(const CvInputs& in, const Config& cfg, int th
         log_info("[cv] " + protocols[pi] + " fold " + std::to_string(k + 1) + ": finished earlier (" +
                  part_path(cfg, pd.protocol, k) + ")");
       } else {
-        o = std::make_unique<FoldOutcome>(run_fold(pd, k, in, cfg, threads, group.get(), keep));
+        o = std::make_unique<FoldOutcome>(run_fold(pd, k, in, cfg, threads, group.get(), keep, group->rank() == 0));
         if (group->rank() == 0) write_part(cfg, *o);
       }
-      log_fold(*o, cfg.cv_folds);  // printed by rank 0 (group 0); the others' at the end
+      if (group->rank() == 0) log_fold(*o, cfg.cv_folds);  // printed by rank 0 (group 0); the others' at the end
       if (group->rank() == 0) {
         std::string b = o->serialize();
         std::uint64_t len = b.size();
@@ -439,9 +441,9 @@ void run_cv_task(const CvInputs& in, const Config& cfg, int threads, dist::Commu
   if (comm_for_group) comm = comm_for_group(std::move(comm));
   log_info("[cv] task " + std::to_string(cfg.cv_task) + ": " + pd.protocol + " fold " + std::to_string(k + 1) + "/" +
            std::to_string(cfg.cv_folds) + " on " + std::to_string(comm->size()) + " rank(s)");
-  FoldOutcome o = run_fold(pd, k, in, cfg, threads, comm.get(), keep);
-  log_fold(o, cfg.cv_folds);
+  FoldOutcome o = run_fold(pd, k, in, cfg, threads, comm.get(), keep, world.rank() == 0);
   if (world.rank() == 0) {
+    log_fold(o, cfg.cv_folds);
     write_part(cfg, o);
     log_info("[cv] wrote " + part_path(cfg, pd.protocol, k) + "; when every task is done: aemigap cv --cv-merge");
   }
