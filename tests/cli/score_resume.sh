@@ -25,11 +25,18 @@ for np in 2 3 4; do
   "${mpiexec[@]}" -np $np "$bin" score "${cfg[@]}" --store np$np.h5 --score-block-rows 2 --threads 1 2>&1 | tail -1
 done
 
+# Signals land after the first progress line (a block is done, ~1 s in), not after a fixed
+# sleep that a faster machine could outrun; the checks below verify "mid-run" anyway.
+wait_for_progress() {
+  for _ in $(seq 600); do grep -q "block round" "$1" 2>/dev/null && return 0; sleep 0.05; done
+  echo "FAIL: no progress line in $1"; cat "$1"; exit 1
+}
+
 # SIGKILL mid-run, then --resume
 cp base.h5 kill.h5
 "$bin" score "${cfg[@]}" --store kill.h5 --score-block-rows 1 --threads 1 > kill.log 2>&1 &
 pid=$!
-sleep 3
+wait_for_progress kill.log
 kill -9 $pid; wait $pid 2>/dev/null || true
 "$py" -c "import h5py; d=h5py.File('kill.h5','r')['scores/done'][:]; print('after SIGKILL:', int(d.sum()), 'of', len(d), 'blocks done'); assert 0 < d.sum() < len(d), 'kill did not land mid-run'"
 "$bin" score "${cfg[@]}" --store kill.h5 --score-block-rows 1 --threads 1 --resume 2>&1 | grep -E 'blocks of|complete'
@@ -38,7 +45,7 @@ kill -9 $pid; wait $pid 2>/dev/null || true
 cp base.h5 term.h5
 "$bin" score "${cfg[@]}" --store term.h5 --score-block-rows 1 --threads 1 > term.log 2>&1 &
 pid=$!
-sleep 3
+wait_for_progress term.log
 kill -TERM $pid
 rc=0; wait $pid || rc=$?
 [ $rc -eq 0 ] || { echo "FAIL: SIGTERM exit code $rc"; cat term.log; exit 1; }
