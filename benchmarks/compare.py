@@ -241,7 +241,7 @@ def models_part(a):
     out = [
         f"| LSTM training, samples/s (batch 128, {a.threads} replicas) | {spread(ours_tr)} | "
         f"PyTorch {torch_version()}: {spread(torch_tr)} | {med(ours_tr) / med(torch_tr):.2f}x |",
-        f"| LSTM training, LibTorch intra-op threads (1 replica) | {spread(naive_tr)} | "
+        f"| LSTM training, 1 replica with {a.threads} LibTorch threads | {spread(naive_tr)} | "
         f"PyTorch: {spread(torch_tr)} | {med(naive_tr) / med(torch_tr):.2f}x |",
         f"| training GFLOP/s ({TRAIN_FLOPS / 1e6:.1f} MFLOP/sample) vs fp32 GEMM peak | "
         f"{med(ours_tr) * TRAIN_FLOPS / 1e9:.1f} | peak {pk:.0f} [{min(peak):.0f}-{max(peak):.0f}] | "

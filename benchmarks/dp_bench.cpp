@@ -29,12 +29,14 @@ int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   std::int64_t samples = 12800;
   int reps = 50, threads = 1, replicas = 0;
+  bool autograd = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--samples") samples = std::atoll(argv[i + 1]);
     else if (a == "--reps") reps = std::atoi(argv[i + 1]);
     else if (a == "--threads") threads = std::atoi(argv[i + 1]);
     else if (a == "--replicas") replicas = std::atoi(argv[i + 1]);
+    else if (a == "--autograd") autograd = std::atoi(argv[i + 1]) != 0;
   }
   set_log_level(LogLevel::quiet);
   dist::MpiCommunicator world(MPI_COMM_WORLD, false);
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
   opt.samples = samples;
   opt.threads = threads;
   opt.replicas = replicas;
+  opt.autograd = autograd;
   opt.comm = &world;
   opt.progress_interval = 1e9;
   world.barrier();

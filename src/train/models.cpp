@@ -21,6 +21,7 @@
 #include "aemigap/model/networks.hpp"
 #include "aemigap/score/lstm_infer.hpp"
 #include "grad_sync.hpp"
+#include "lstm_grad.hpp"
 
 #include <thread>
 
@@ -187,6 +188,8 @@ Classifier Classifier::train(const ClassifierSpec& spec, const std::vector<float
     for (std::size_t q = 0; q < mp.size(); ++q) rp[q].copy_(mp[q]);
   }
   std::vector<float> losses(static_cast<std::size_t>(K));
+  // The LSTM's gradients by hand (train/lstm_grad.hpp) on the CPU, unless autograd is asked for.
+  const bool hand_lstm = !opt.autograd && spec.arch == "lstm" && dev.is_cpu();
 
   // Training rows, scaled once; labels as floats.
   std::vector<std::size_t> all(rows.size());
@@ -244,8 +247,12 @@ Classifier Classifier::train(const ClassifierSpec& spec, const std::vector<float
       auto yb = torch::empty({static_cast<int64_t>(b - a)});
       float* yp = yb.data_ptr<float>();  // filled directly: tensor indexing costs ~1 us a write
       for (std::size_t i = a; i < b; ++i) yp[i - a] = ys[order[i]];
-      auto loss = torch::binary_cross_entropy_with_logits(m->forward(xb), yb.to(dev)) *
-                  (static_cast<double>(b - a) / static_cast<double>(take));
+      const double share = static_cast<double>(b - a) / static_cast<double>(take);
+      if (hand_lstm) {
+        losses[static_cast<std::size_t>(j)] = lstm_loss_and_grad(*m, xb, yb, share);
+        return;
+      }
+      auto loss = torch::binary_cross_entropy_with_logits(m->forward(xb), yb.to(dev)) * share;
       loss.backward();
       losses[static_cast<std::size_t>(j)] = loss.item<float>();
     };

@@ -54,6 +54,7 @@ struct TrainOptions {
   // Model replicas in threads, each training a slice of the rank's batch (0: one per
   // thread). Results depend on ranks x replicas only through float rounding.
   int replicas = 0;
+  bool autograd = false;  // LSTM on the CPU: LibTorch's autograd instead of the hand-written gradients
   double progress_interval = 5;
   std::string label = "train";      // progress-line tag
   dist::Communicator* comm = nullptr;  // null: this process alone
