@@ -56,6 +56,7 @@ TrainOptions train_options(const Config& cfg, int threads, const std::string& la
   o.seed = cfg.seed;
   o.threads = threads;
   o.replicas = cfg.train_replicas;
+  o.autograd = cfg.train_autograd;
   o.progress_interval = cfg.progress_interval;
   o.label = label;
   return o;

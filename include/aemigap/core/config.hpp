@@ -112,6 +112,8 @@ enum class FieldKind { Plain, Path };
   X(int, train_replicas, "train-replicas", "classifier", Plain, 0,                                \
     "model replicas per rank, each training a slice of the batch in its own thread (0 = one per " \
     "thread; 1 = LibTorch's intra-op threads)")                                                   \
+  X(bool, train_autograd, "train-autograd", "classifier", Plain, false,                           \
+    "LSTM on the CPU: train with LibTorch's autograd instead of the hand-written gradients")      \
   X(bool, batch_per_rank, "batch-per-rank", "classifier", Plain, false,                           \
     "data-parallel: 'batch' is per rank (global batch = batch x ranks); default: global")         \
   X(std::int64_t, train_checkpoint_every, "train-checkpoint-every", "classifier", Plain, 1000000, \
