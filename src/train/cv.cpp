@@ -203,7 +203,6 @@ ProtocolData prepare_protocol(const std::string& protocol, const CvInputs& in, c
     if (protocol == dd[0]) pd.description = dd[1];
   const bool needs_ae = cfg.features != "pair";
   pd.width = feature_width(cfg.features, static_cast<int>(in.dims), cfg.ae_latent);
-  if (!cfg.ae_per_fold || !needs_ae) pd.x = pair_features(in.mirna, in.gene, in.dims, s.m, s.g, cfg.features, in.ae.get());
   // What a fold's result depends on: embeddings, samples, folds, the shared autoencoder and
   // the training settings (not the rank count or threads).
   std::uint64_t h = hash_bytes(in.mirna.data(), in.mirna.size() * 4);
@@ -222,6 +221,15 @@ ProtocolData prepare_protocol(const std::string& protocol, const CvInputs& in, c
   pd.fingerprint = hash_string(settings.str(), h);
   pd.s = std::move(s);
   return pd;
+}
+
+// The features of every sample, computed once before the first fold that trains (a merge,
+// or a resumed run whose folds are all done, never needs them). With ae-per-fold each fold
+// makes its own.
+void ensure_features(ProtocolData& pd, const CvInputs& in, const Config& cfg) {
+  const bool shared = cfg.features == "pair" || !cfg.ae_per_fold;
+  if (shared && pd.x.empty())
+    pd.x = pair_features(in.mirna, in.gene, in.dims, pd.s.m, pd.s.g, cfg.features, in.ae.get());
 }
 
 std::string part_path(const Config& cfg, const std::string& protocol, int k) {
@@ -355,6 +363,7 @@ std::unique_ptr<FoldOutcome> read_part(const Config& cfg, const ProtocolData& pd
 ProtocolResult run_protocol(const std::string& protocol, const CvInputs& in, const Config& cfg, int threads,
                             bool keep_best) {
   ProtocolData pd = prepare_protocol(protocol, in, cfg, threads);
+  ensure_features(pd, in, cfg);
   std::vector<FoldOutcome> outs;
   for (int k = 0; k < cfg.cv_folds; ++k) {
     outs.push_back(run_fold(pd, k, in, cfg, threads, nullptr, keep_best));
@@ -386,6 +395,7 @@ std::vector<ProtocolResult> run_cv(const CvInputs& in, const Config& cfg, int th
         log_info("[cv] " + protocols[pi] + " fold " + std::to_string(k + 1) + ": finished earlier (" +
                  part_path(cfg, pd.protocol, k) + ")");
       } else {
+        ensure_features(pd, in, cfg);
         o = std::make_unique<FoldOutcome>(run_fold(pd, k, in, cfg, threads, group.get(), keep, group->rank() == 0));
         if (group->rank() == 0) write_part(cfg, *o);
       }
@@ -438,6 +448,7 @@ void run_cv_task(const CvInputs& in, const Config& cfg, int threads, dist::Commu
     log_info("[cv] task " + std::to_string(cfg.cv_task) + " finished earlier: " + part_path(cfg, pd.protocol, k));
     return;
   }
+  ensure_features(pd, in, cfg);
   std::unique_ptr<dist::Communicator> comm = world.split(0, world.rank());
   if (comm_for_group) comm = comm_for_group(std::move(comm));
   log_info("[cv] task " + std::to_string(cfg.cv_task) + ": " + pd.protocol + " fold " + std::to_string(k + 1) + "/" +
