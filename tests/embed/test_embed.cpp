@@ -104,6 +104,30 @@ TEST(Doc2Vec, DeterministicModeReproduces) {
   EXPECT_NE(a.doc_vectors, other.doc_vectors);
 }
 
+// Threads train copies of the words and output weights and merge their changes: the shared
+// arrays must end up as trained as with one thread (a lost merge leaves the zero-initialised
+// output weights far smaller, or zero).
+TEST(Doc2Vec, ThreadCopiesMergeIntoTheSharedModel) {
+  std::vector<int> g;
+  Corpus c = two_group_corpus(&g);
+  Doc2VecOptions o;
+  o.dims = 16;
+  o.epochs = 5;
+  auto norm = [](const std::vector<float>& v) {
+    double s = 0;
+    for (float x : v) s += static_cast<double>(x) * x;
+    return std::sqrt(s);
+  };
+  Doc2Vec one, two;
+  o.threads = 1;
+  one.train(c, o);
+  o.threads = 2;
+  two.train(c, o);
+  ASSERT_GT(norm(one.output_weights), 0.0);
+  EXPECT_GT(norm(two.output_weights), 0.7 * norm(one.output_weights));
+  EXPECT_LT(norm(two.output_weights), 1.4 * norm(one.output_weights));
+}
+
 class Doc2VecModes : public ::testing::TestWithParam<std::tuple<bool, int, int>> {};
 
 TEST_P(Doc2VecModes, SeparatesTwoVocabularies) {
