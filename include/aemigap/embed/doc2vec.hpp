@@ -3,8 +3,10 @@
 // distribution, frequent-word down-sampling, a randomly reduced window, and a learning rate
 // that decays linearly from alpha to min_alpha over all epochs.
 //
-// Training is Hogwild over documents with `threads` workers; deterministic mode uses one
-// worker and a fixed document order, so the same seed gives bit-identical vectors.
+// Training is asynchronous over documents with `threads` workers, each on its own copy of the
+// word vectors and output weights, merged into the shared model every model-size/4 words
+// (docs/performance.md: shared hot rows halved the speed at random); deterministic mode uses
+// one worker and a fixed document order, so the same seed gives bit-identical vectors.
 #pragma once
 
 #include <cstdint>
