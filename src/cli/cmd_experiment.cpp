@@ -3,6 +3,7 @@
 //   folds         Table 3: the default model's 5 folds
 //   ae-vs-pair    Table 11: miGAP (pair) vs AEmiGAP (pair+latent)
 //   models        Table 13: LSTM vs Bi-LSTM vs GRU vs Transformer
+//   recovery      ranking recovery of held-out positives, models vs baselines (cmd_recovery.cpp)
 // Every variant runs the configured protocol(s) with the configured budgets; the output
 // records which budgets (preset) were used.
 #include <cstdio>
@@ -39,11 +40,12 @@ std::string f4(double v) {
 }  // namespace
 
 int run_experiment(Context& ctx, const std::string& name) {
+  if (name == "recovery") return run_recovery(ctx);
   if (ctx.rank != 0) return 0;
   warn_if_reference_blas();
   static const std::vector<std::string> kNames{"latent-sweep", "folds", "ae-vs-pair", "models"};
   if (std::find(kNames.begin(), kNames.end(), name) == kNames.end())
-    throw ConfigError("unknown experiment '" + name + "' (latent-sweep | folds | ae-vs-pair | models)");
+    throw ConfigError("unknown experiment '" + name + "' (latent-sweep | folds | ae-vs-pair | models | recovery)");
   Stopwatch sw;
   const int threads = resolve_threads(ctx.cfg.threads);
   Dataset d;

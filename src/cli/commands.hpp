@@ -30,6 +30,7 @@ int run_score(Context& ctx);
 int run_report(Context& ctx);
 int run_query(Context& ctx);
 int run_experiment(Context& ctx, const std::string& name);
+int run_recovery(Context& ctx);  // experiment recovery
 int run_pipeline(Context& ctx);
 
 const std::vector<Command>& commands();

@@ -37,7 +37,7 @@ void usage(std::FILE* out) {
   std::fprintf(out, "aemigap %s (%s): miRNA-gene association prediction at genome scale\n\n", version(), git_commit());
   std::fprintf(out, "usage: aemigap <command> [--config FILE] [--option value ...]\n\ncommands:\n");
   for (const auto& c : commands()) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
-  std::fprintf(out, "  %-10s %s\n", "experiment", "NAME: latent-sweep | folds | ae-vs-pair | models (the paper's tables)");
+  std::fprintf(out, "  %-10s %s\n", "experiment", "NAME: latent-sweep | folds | ae-vs-pair | models (the paper's tables) | recovery (held-out positives)");
   std::fprintf(out, "  %-10s %s\n", "config", "print the effective config (INI), or --markdown for docs/config.md");
   std::fprintf(out,
                "\nEvery command takes every option below; the command line overrides --config FILE, which "
@@ -88,7 +88,7 @@ int main_impl(int argc, char** argv, int rank, int size) {
 
   if (cmd == "experiment") {
     if (args.empty() || args[0].rfind("--", 0) == 0)
-      throw ConfigError("experiment needs a name: latent-sweep | folds | ae-vs-pair | models");
+      throw ConfigError("experiment needs a name: latent-sweep | folds | ae-vs-pair | models | recovery");
     std::string name = args[0];
     args.erase(args.begin());
     Context ctx = make_context(args, rank, size);

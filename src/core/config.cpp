@@ -223,6 +223,17 @@ void Config::validate() const {
   if (score_block_rows < 1) throw ConfigError("option 'score-block-rows' must be >= 1");
   if (cv_subsample < 0) throw ConfigError("option 'cv-subsample' must be >= 0");
   if (!(negatives_ratio > 0)) throw ConfigError("option 'negatives-ratio' must be > 0");
+  for (std::string_view p : split(recovery_splits, ','))
+    check_choice("recovery-splits", std::string(trim(p)), {"random", "mirna-stratified", "cold-mirna"});
+  for (std::string_view p : split(recovery_models, ','))
+    check_choice("recovery-models", std::string(trim(p)),
+                 {"lstm-paper", "lstm-pool", "als", "als+lstm-pool", "als+lstm-paper", "degree-product",
+                  "gene-popularity", "embedding-distance", "random"});
+  if (!(recovery_fraction > 0 && recovery_fraction < 1)) throw ConfigError("option 'recovery-fraction' must be in (0, 1)");
+  if (!(recovery_pool_fraction > 0 && recovery_pool_fraction <= 1))
+    throw ConfigError("option 'recovery-pool-fraction' must be in (0, 1]");
+  if (als_factors < 1 || als_iterations < 1 || als_alpha < 0 || !(als_lambda > 0))
+    throw ConfigError("ALS options: als-factors, als-iterations >= 1, als-alpha >= 0, als-lambda > 0");
 }
 
 std::string Config::to_ini() const {

@@ -145,58 +145,84 @@ void PoolScorer::score_rows_plain(std::uint64_t r0, std::uint64_t r1, float* out
   std::copy(p.begin(), p.end(), out);
 }
 
+namespace {
+
+// One miRNA row against genes [genes, genes + n) (genes null: every gene), fast path.
+void score_row_fast(PoolScorer::Impl& I, std::uint64_t r, const std::int32_t* genes, std::int64_t n_genes, float* out) {
+  const int64_t S = I.step, rest = I.steps - I.mirna_steps;
+  const int64_t chunk = 4096;  // genes per batch
+  // The state after the miRNA's steps, once per miRNA.
+  auto ms = I.mirna_scaled[static_cast<int64_t>(r)].contiguous();
+  std::vector<float> h0(static_cast<std::size_t>(I.layers * I.hidden)), c0(h0.size());
+  torch::Tensor h, c;
+  if (I.is_lstm) {
+    I.stack.prefix_state(ms.data_ptr<float>(), I.mirna_steps, h0.data(), c0.data());
+  } else {
+    h = std::get<1>(I.gru->forward(ms.view({1, I.mirna_steps, S})));
+  }
+  for (int64_t b = 0; b < n_genes; b += chunk) {
+    const int64_t n = std::min(chunk, n_genes - b);
+    torch::Tensor idx;
+    if (genes)
+      idx = torch::from_blob(const_cast<std::int32_t*>(genes + b), {n}, torch::kInt32).to(torch::kLong);
+    auto pick = [&](const torch::Tensor& t) { return genes ? t.index_select(0, idx) : t.narrow(0, b, n); };
+    auto g = pick(I.gene_scaled);
+    torch::Tensor feats = g;
+    if (I.latent) {
+      auto h1 = torch::relu(pick(I.ae_g) + I.ae_m[static_cast<int64_t>(r)]);
+      auto z = I.ae_rest->forward(h1);
+      feats = torch::cat({g, (z - I.lat_center) / I.lat_scale}, 1);
+    }
+    const int64_t total = rest * S;
+    if (feats.size(1) < total) feats = torch::constant_pad_nd(feats, {0, total - feats.size(1)});
+    feats = feats.contiguous();
+    float* dst = out + b;
+    if (I.is_lstm) {
+      // Gene tiles in parallel, each thread with its own buffers.
+      const float* x = feats.data_ptr<float>();
+      const int nt = std::max(1, std::min<int>(I.threads, static_cast<int>((n + 47) / 48)));
+      std::vector<std::thread> pool;
+      for (int k = 0; k < nt; ++k) {
+        int64_t lo = n * k / nt, hi = n * (k + 1) / nt;
+        pool.emplace_back([&, lo, hi] {
+          I.stack.score(h0.data(), c0.data(), x + lo * total, static_cast<std::size_t>(hi - lo), static_cast<int>(rest),
+                        dst + lo);
+        });
+      }
+      for (auto& th : pool) th.join();
+    } else {
+      auto xs = feats.view({n, rest, S});
+      auto last = std::get<0>(I.gru->forward(xs, h.expand({I.layers, n, I.hidden}).contiguous())).select(1, -1);
+      auto p = torch::sigmoid(I.head->forward(last).squeeze(1)).contiguous();
+      std::copy_n(p.data_ptr<float>(), n, dst);
+    }
+  }
+}
+
+}  // namespace
+
 void PoolScorer::score_rows(std::uint64_t r0, std::uint64_t r1, float* out) const {
   auto& I = *impl_;  // torch modules' forward is non-const; the scorer's state is not changed
   if (!I.fast) return score_rows_plain(r0, r1, out);
   Threads t(I.threads);
   c10::InferenceMode guard;
-  const int64_t ng = static_cast<int64_t>(I.ng), S = I.step, rest = I.steps - I.mirna_steps;
-  const int64_t chunk = 4096;  // genes per batch
-  std::vector<float> xbuf;
-  for (std::uint64_t r = r0; r < r1; ++r) {
-    // The state after the miRNA's steps, once per miRNA.
-    auto ms = I.mirna_scaled[static_cast<int64_t>(r)].contiguous();
-    std::vector<float> h0(static_cast<std::size_t>(I.layers * I.hidden)), c0(h0.size());
-    torch::Tensor h, c;
-    if (I.is_lstm) {
-      I.stack.prefix_state(ms.data_ptr<float>(), I.mirna_steps, h0.data(), c0.data());
-    } else {
-      h = std::get<1>(I.gru->forward(ms.view({1, I.mirna_steps, S})));
-    }
-    for (int64_t b = 0; b < ng; b += chunk) {
-      const int64_t n = std::min(chunk, ng - b);
-      auto g = I.gene_scaled.narrow(0, b, n);
-      torch::Tensor feats = g;
-      if (I.latent) {
-        auto h1 = torch::relu(I.ae_g.narrow(0, b, n) + I.ae_m[static_cast<int64_t>(r)]);
-        auto z = I.ae_rest->forward(h1);
-        feats = torch::cat({g, (z - I.lat_center) / I.lat_scale}, 1);
-      }
-      const int64_t total = rest * S;
-      if (feats.size(1) < total) feats = torch::constant_pad_nd(feats, {0, total - feats.size(1)});
-      feats = feats.contiguous();
-      float* dst = out + (r - r0) * I.ng + static_cast<std::uint64_t>(b);
-      if (I.is_lstm) {
-        // Gene tiles in parallel, each thread with its own buffers.
-        const float* x = feats.data_ptr<float>();
-        const int nt = std::max(1, std::min<int>(I.threads, static_cast<int>((n + 47) / 48)));
-        std::vector<std::thread> pool;
-        for (int k = 0; k < nt; ++k) {
-          int64_t lo = n * k / nt, hi = n * (k + 1) / nt;
-          pool.emplace_back([&, lo, hi] {
-            I.stack.score(h0.data(), c0.data(), x + lo * total, static_cast<std::size_t>(hi - lo), static_cast<int>(rest),
-                          dst + lo);
-          });
-        }
-        for (auto& th : pool) th.join();
-      } else {
-        auto xs = feats.view({n, rest, S});
-        auto last = std::get<0>(I.gru->forward(xs, h.expand({I.layers, n, I.hidden}).contiguous())).select(1, -1);
-        auto p = torch::sigmoid(I.head->forward(last).squeeze(1)).contiguous();
-        std::copy_n(p.data_ptr<float>(), n, dst);
-      }
-    }
+  for (std::uint64_t r = r0; r < r1; ++r)
+    score_row_fast(I, r, nullptr, static_cast<std::int64_t>(I.ng), out + (r - r0) * I.ng);
+}
+
+void PoolScorer::score_row_genes(std::uint64_t row, const std::int32_t* genes, std::size_t n, float* out) const {
+  auto& I = *impl_;
+  if (n == 0) return;
+  if (!I.fast) {
+    std::vector<std::int32_t> m(n, static_cast<std::int32_t>(row)), g(genes, genes + n);
+    auto x = train::pair_features(*I.mirna, *I.gene, I.dims, m, g, I.ck->feature_set, I.ck->ae.get());
+    auto p = I.ck->classifier.predict_torch(x.data(), n, I.threads);
+    std::copy(p.begin(), p.end(), out);
+    return;
   }
+  Threads t(I.threads);
+  c10::InferenceMode guard;
+  score_row_fast(I, row, genes, static_cast<std::int64_t>(n), out);
 }
 
 }  // namespace aemigap::score

@@ -132,6 +132,25 @@ enum class FieldKind { Plain, Path };
     "(one job-array task per fold; 0 = every task)")                                              \
   X(bool, cv_merge, "cv-merge", "cv", Plain, false,                                               \
     "merge the parts of all cv-task runs into the CV outputs (as one cv run writes them)")        \
+  /* recovery */                                                                                  \
+  X(std::string, recovery_splits, "recovery-splits", "recovery", Plain, "random,mirna-stratified,cold-mirna", \
+    "experiment recovery: comma-separated hold-out splits: random (positives) | mirna-stratified "  \
+    "(the same share of every miRNA's positives) | cold-mirna (every positive of some miRNAs)")     \
+  X(double, recovery_fraction, "recovery-fraction", "recovery", Plain, 0.1,                        \
+    "experiment recovery: share of the positives (cold-mirna: of the miRNAs) held out")           \
+  X(double, recovery_pool_fraction, "recovery-pool-fraction", "recovery", Plain, 0.1,              \
+    "experiment recovery: share of the unknown pool scored (a seeded sample; whole-pool ranks "   \
+    "are estimated from it; 1 = the exact ranking of every pair)")                                \
+  X(std::string, recovery_models, "recovery-models", "recovery", Plain,                           \
+    "lstm-paper,lstm-pool,als,als+lstm-pool,degree-product,gene-popularity,embedding-distance,random", \
+    "experiment recovery: models ranked: lstm-paper (the paper's method) | lstm-pool (negatives "  \
+    "drawn uniformly from the pool) | als | als+lstm-pool, als+lstm-paper (rank averages) | "      \
+    "degree-product | gene-popularity | embedding-distance | random")                             \
+  X(int, als_factors, "als-factors", "recovery", Plain, 64, "implicit ALS: factors per miRNA and gene") \
+  X(int, als_iterations, "als-iterations", "recovery", Plain, 15, "implicit ALS: alternating sweeps") \
+  X(double, als_alpha, "als-alpha", "recovery", Plain, 20.0,                                       \
+    "implicit ALS: confidence of a known pair is 1 + alpha")                                      \
+  X(double, als_lambda, "als-lambda", "recovery", Plain, 0.1, "implicit ALS: ridge on the factors") \
   /* score */                                                                                     \
   X(std::string, checkpoint, "checkpoint", "score", Path, "",                                     \
     "model checkpoint to score with; empty = <results-dir>/model.pt (written by cv)")             \
