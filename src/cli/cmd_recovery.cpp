@@ -65,18 +65,19 @@ bool wants(const std::vector<std::string>& models, const std::string& name) {
   return std::find(models.begin(), models.end(), name) != models.end();
 }
 
-// Scores pairs sorted by miRNA with a trained checkpoint, row by row.
+// Scores pairs sorted by miRNA with a trained checkpoint, in blocks (for progress).
 std::vector<float> score_with(const score::PoolScorer& sc, const std::vector<PairIndex>& pairs, const std::string& label) {
   std::vector<float> out(pairs.size());
-  std::vector<std::int32_t> genes;
+  std::vector<std::int32_t> m, g;
   Progress prog("recovery scoring " + label, "pairs", static_cast<double>(pairs.size()));
-  for (std::size_t i = 0; i < pairs.size();) {
-    std::size_t j = i;
-    genes.clear();
-    while (j < pairs.size() && pairs[j][0] == pairs[i][0]) genes.push_back(pairs[j++][1]);
-    sc.score_row_genes(static_cast<std::uint64_t>(pairs[i][0]), genes.data(), genes.size(), out.data() + i);
-    prog.update(static_cast<double>(j));
-    i = j;
+  const std::size_t block = 1 << 18;
+  for (std::size_t i = 0; i < pairs.size(); i += block) {
+    const std::size_t n = std::min(block, pairs.size() - i);
+    m.resize(n);
+    g.resize(n);
+    for (std::size_t k = 0; k < n; ++k) m[k] = pairs[i + k][0], g[k] = pairs[i + k][1];
+    sc.score_pairs(m.data(), g.data(), n, out.data() + i);
+    prog.update(static_cast<double>(i + n));
   }
   prog.finish();
   return out;
@@ -149,9 +150,14 @@ int run_recovery(Context& ctx) {
              std::to_string(sp.held.size()) + " held out; evaluation pool " + std::to_string(pool.pairs.size()) +
              " pairs (" + std::to_string(pool.n_sampled) + " sampled of " + std::to_string(pool.n_pool) + " unknown)");
 
-    // Distance-filtered negatives as the paper draws them from this split's pool: the first
-    // half trains lstm-paper, the second (never trained on) is the "AUC vs distance
-    // negatives" test set. Drawn whenever the table needs that column (always).
+    // Distance-filtered negatives as the paper draws them from this split's pool: half train
+    // lstm-paper, the rest (never trained on, held-out positives removed) is the "AUC vs
+    // distance negatives" test set. For cold-mirna the test negatives come from the held-out
+    // miRNAs' rows, as the held-out positives do, and no training negative touches those
+    // rows: a cold miRNA is one the model has never seen.
+    std::vector<char> cold(d.n_mirna(), 0);
+    for (auto r : eval_rows) cold[static_cast<std::size_t>(r)] = 1;
+    auto is_cold = [&](const PairIndex& p) { return cold[static_cast<std::size_t>(p[0])] != 0; };
     Config nc = cfg;
     nc.negatives_method = "distance";
     nc.negatives_ratio = cfg.negatives_ratio * 2;
@@ -161,9 +167,18 @@ int run_recovery(Context& ctx) {
       Rng rng(cfg.seed, 0xd15);
       shuffle(dneg, rng);
       const std::size_t half = dneg.size() / 2;
-      neg_train.assign(dneg.begin(), dneg.begin() + static_cast<long>(half));
-      neg_test.assign(dneg.begin() + static_cast<long>(half), dneg.end());
-      if (neg_test.size() > sp.held.size()) neg_test.resize(sp.held.size());  // a random subset (shuffled)
+      std::vector<PairIndex> held_sorted = sp.held;
+      std::sort(held_sorted.begin(), held_sorted.end());
+      for (std::size_t i = 0; i < dneg.size(); ++i) {
+        const auto& p = dneg[i];
+        const bool to_train = eval_rows.empty() ? i < half : !is_cold(p);
+        if (to_train) {
+          if (neg_train.size() < half) neg_train.push_back(p);
+        } else if (neg_test.size() < sp.held.size() && (eval_rows.empty() || is_cold(p)) &&
+                   !std::binary_search(held_sorted.begin(), held_sorted.end(), p)) {
+          neg_test.push_back(p);
+        }
+      }
       std::sort(neg_train.begin(), neg_train.end());
       std::sort(neg_test.begin(), neg_test.end());
     }
@@ -246,8 +261,17 @@ int run_recovery(Context& ctx) {
         if (n == "lstm-pool") {
           Config uc = cfg;
           uc.negatives_method = "uniform";
-          uc.negatives_ratio = static_cast<double>(neg_train.size()) / static_cast<double>(sp.train.size());
+          // As many as lstm-paper trains on; drawn with a margin when cold rows are dropped.
+          const double margin = eval_rows.empty() ? 1.0 : 1.5;
+          uc.negatives_ratio = margin * static_cast<double>(neg_train.size()) / static_cast<double>(sp.train.size());
           neg = negatives::build_negatives(dtrain, mirna, gene, dims, uc, self, threads).negatives;
+          if (!eval_rows.empty()) {
+            neg.erase(std::remove_if(neg.begin(), neg.end(), is_cold), neg.end());
+            Rng rng(cfg.seed, 0x9001);
+            shuffle(neg, rng);
+            if (neg.size() > neg_train.size()) neg.resize(neg_train.size());
+            std::sort(neg.begin(), neg.end());
+          }
         }
         train::Checkpoint ck = train_model(dtrain, mirna, gene, dims, neg, ae.get(), cfg, threads, kind + " " + n);
         score::PoolScorer sc(ck, mirna, gene, dims, threads);
@@ -278,11 +302,11 @@ int run_recovery(Context& ctx) {
   // Outputs: one table per split (Markdown) and every number (TSV).
   std::ostringstream md, tsv;
   md << "# Ranking recovery\n\n"
-     << "Held out: " << fmt(100 * cfg.recovery_fraction, "%.0f") << " % of the positives (cold-mirna: of the miRNAs), seed "
+     << "Held out: " << fmt(100 * cfg.recovery_fraction, "%g") << " % of the positives (cold-mirna: of the miRNAs), seed "
      << cfg.seed << ". Each model is built from the rest and ranks the unknown pool of its split (every pair that is "
      << "not a training positive); recall@K is the share of held-out positives in the top K of that pool, precision@K "
      << "the share of the top K that are held-out positives, enrichment = precision@K / base rate. Pool ranks are "
-     << "estimated from a " << fmt(100 * cfg.recovery_pool_fraction, "%.0f")
+     << "estimated from a " << fmt(100 * cfg.recovery_pool_fraction, "%g")
      << " % seeded sample of the unknown pairs (exact at 100 %). AUC: held-out positives vs the unknown pairs; "
      << "AUC-dist: vs distance-filtered negatives (the paper's kind) not used in training; miRNA / gene AUC: mean of "
      << "the per-miRNA / per-gene AUCs.\n\n"

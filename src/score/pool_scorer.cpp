@@ -210,11 +210,11 @@ void PoolScorer::score_rows(std::uint64_t r0, std::uint64_t r1, float* out) cons
     score_row_fast(I, r, nullptr, static_cast<std::int64_t>(I.ng), out + (r - r0) * I.ng);
 }
 
-void PoolScorer::score_row_genes(std::uint64_t row, const std::int32_t* genes, std::size_t n, float* out) const {
+void PoolScorer::score_pairs(const std::int32_t* mirna, const std::int32_t* gene, std::size_t n, float* out) const {
   auto& I = *impl_;
   if (n == 0) return;
   if (!I.fast) {
-    std::vector<std::int32_t> m(n, static_cast<std::int32_t>(row)), g(genes, genes + n);
+    std::vector<std::int32_t> m(mirna, mirna + n), g(gene, gene + n);
     auto x = train::pair_features(*I.mirna, *I.gene, I.dims, m, g, I.ck->feature_set, I.ck->ae.get());
     auto p = I.ck->classifier.predict_torch(x.data(), n, I.threads);
     std::copy(p.begin(), p.end(), out);
@@ -222,7 +222,12 @@ void PoolScorer::score_row_genes(std::uint64_t row, const std::int32_t* genes, s
   }
   Threads t(I.threads);
   c10::InferenceMode guard;
-  score_row_fast(I, row, genes, static_cast<std::int64_t>(n), out);
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i;
+    while (j < n && mirna[j] == mirna[i]) ++j;
+    score_row_fast(I, static_cast<std::uint64_t>(mirna[i]), gene + i, static_cast<std::int64_t>(j - i), out + i);
+    i = j;
+  }
 }
 
 }  // namespace aemigap::score

@@ -31,8 +31,10 @@ class PoolScorer {
   // out: [(r1 - r0) x n_gene] probabilities; positives are not masked here.
   void score_rows(std::uint64_t r0, std::uint64_t r1, float* out) const;        // fast path if available
   void score_rows_plain(std::uint64_t r0, std::uint64_t r1, float* out) const;  // the checkpoint's forward
-  // One miRNA row against the listed genes only (a sampled pool): out[n].
-  void score_row_genes(std::uint64_t row, const std::int32_t* genes, std::size_t n, float* out) const;
+  // Listed pairs only (a sampled pool): out[i] scores (mirna[i], gene[i]). Pairs of one miRNA
+  // should be consecutive: each run of equal miRNAs shares its prefix state. Torch's thread
+  // count is set once per call (setting it per row rebuilt its pool: 2 k pairs/s).
+  void score_pairs(const std::int32_t* mirna, const std::int32_t* gene, std::size_t n, float* out) const;
 
   struct Impl;
 
