@@ -1,7 +1,11 @@
-// aemigap query: answers from the stored score matrix, TSV to stdout.
+// aemigap query: answers from the stored scores, TSV to stdout. `score` is what orders the
+// pairs (/scores/ranking when the ranker built one, else the classifier's probability);
+// `probability` is the classifier's (/scores/matrix).
 //   --pair MIRNA,GENE    one pair's score (or "validated" for a positive)
 //   --mirna X --top N    the N best genes of a miRNA (one row read)
 //   --gene Y --top N     the N best miRNAs of a gene (one column, read by row blocks)
+//   --sequence SEQ       a sequence not in the store, by the classifier alone (it has no
+//                        known pairs, so the graph side of a ranker cannot score it)
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +19,7 @@
 #include "aemigap/embed/corpus.hpp"
 #include "aemigap/embed/doc2vec.hpp"
 #include "aemigap/embed/embed_stage.hpp"
+#include "aemigap/rank/ranking.hpp"
 #include "aemigap/score/topk.hpp"
 #include "aemigap/train/models.hpp"
 #include "commands.hpp"
@@ -87,6 +92,7 @@ int query_sequence(const Config& cfg) {
   }
   auto x = train::pair_features(is_mirna ? v : mirna, is_mirna ? gene : v, dims, mi, gi, ck.feature_set, ck.ae.get());
   auto p = ck.classifier.predict(x.data(), partners, resolve_threads(cfg.threads));
+  log_info("[query] a new sequence has no validated pairs: scored by the classifier alone");
   score::TopK top(static_cast<std::size_t>(std::max(1, cfg.top)));
   for (std::size_t j = 0; j < partners; ++j) top.add({p[j], mi[j], gi[j]});
   std::printf("rank\t%s\tscore\n", is_mirna ? "gene" : "mirna");
@@ -114,23 +120,31 @@ int run_query(Context& ctx) {
   auto done = s.read<std::uint8_t>("/scores/done");
   const auto br = static_cast<std::size_t>(s.attr_int("/scores", "block_rows"));
   auto row_done = [&](std::size_t r) { return done[r / br] != 0; };
-  std::vector<float> row(ng);
+  const std::string ds = rank::ranking_dataset(s);
+  const bool ranked = ds != "/scores/matrix";
+  std::vector<float> row(ng), prob(ng);
   if (!cfg.pair.empty()) {
     auto parts = split(cfg.pair, ',');
     if (parts.size() != 2) throw ConfigError("--pair takes MIRNA,GENE");
     std::size_t m = find_name(d.mirna_names, nullptr, std::string(trim(parts[0])), "miRNA");
     std::size_t g = find_name(d.gene_names, &d.gene_symbols, std::string(trim(parts[1])), "gene");
     if (!row_done(m)) throw InputError(cfg.store, 0, "this miRNA's scores are not computed yet (run `aemigap score --resume`)");
-    s.read_rows("/scores/matrix", m, 1, row.data());
-    std::printf("mirna\tgene\tscore\n%s\t%s\t%s\n", d.mirna_names[m].c_str(), d.gene_names[g].c_str(),
-                std::isnan(row[g]) ? "validated" : std::to_string(row[g]).c_str());
+    s.read_rows(ds, m, 1, row.data());
+    s.read_rows("/scores/matrix", m, 1, prob.data());
+    auto show = [](float v) {
+      char b[32];
+      std::snprintf(b, sizeof b, "%.6f", v);
+      return std::isnan(v) ? std::string("validated") : std::string(b);
+    };
+    std::printf("mirna\tgene\tscore\tprobability\n%s\t%s\t%s\t%s\n", d.mirna_names[m].c_str(), d.gene_names[g].c_str(),
+                show(row[g]).c_str(), show(prob[g]).c_str());
     return 0;
   }
   score::TopK top(static_cast<std::size_t>(std::max(1, cfg.top)));
   if (!cfg.mirna.empty()) {
     std::size_t m = find_name(d.mirna_names, nullptr, cfg.mirna, "miRNA");
     if (!row_done(m)) throw InputError(cfg.store, 0, "this miRNA's scores are not computed yet (run `aemigap score --resume`)");
-    s.read_rows("/scores/matrix", m, 1, row.data());
+    s.read_rows(ds, m, 1, row.data());
     for (std::size_t g = 0; g < ng; ++g) top.add({row[g], static_cast<std::int32_t>(m), static_cast<std::int32_t>(g)});
   } else {
     std::size_t g = find_name(d.gene_names, &d.gene_symbols, cfg.gene, "gene");
@@ -139,17 +153,22 @@ int run_query(Context& ctx) {
     for (std::size_t r0 = 0; r0 < nm; r0 += chunk) {
       std::size_t rows = std::min(nm, r0 + chunk) - r0;
       buf.resize(rows * ng);
-      s.read_rows("/scores/matrix", r0, rows, buf.data());
+      s.read_rows(ds, r0, rows, buf.data());
       for (std::size_t r = 0; r < rows; ++r)
         if (row_done(r0 + r)) top.add({buf[r * ng + g], static_cast<std::int32_t>(r0 + r), static_cast<std::int32_t>(g)});
     }
   }
-  std::printf("rank\tmirna\tgene\tsymbols\tscore\n");
+  std::printf("rank\tmirna\tgene\tsymbols\tscore\tprobability\n");
   auto best = top.sorted();
   for (std::size_t i = 0; i < best.size(); ++i) {
     const auto m = static_cast<std::size_t>(best[i].mirna), g = static_cast<std::size_t>(best[i].gene);
-    std::printf("%zu\t%s\t%s\t%s\t%.6f\n", i + 1, d.mirna_names[m].c_str(), d.gene_names[g].c_str(),
-                d.gene_symbols[g].c_str(), best[i].score);
+    float p = best[i].score;
+    if (ranked) {
+      s.read_rows("/scores/matrix", m, 1, prob.data());
+      p = prob[g];
+    }
+    std::printf("%zu\t%s\t%s\t%s\t%.6f\t%.6f\n", i + 1, d.mirna_names[m].c_str(), d.gene_names[g].c_str(),
+                d.gene_symbols[g].c_str(), best[i].score, p);
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 // gene (the paper's oncogenes by default), each with a TargetScan Support column, and the
 // score distribution. Ranks read disjoint row blocks; only candidates travel.
 #include <cmath>
+#include <map>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -19,6 +20,7 @@
 #include "aemigap/data/dataset.hpp"
 #include "aemigap/dist/communicator.hpp"
 #include "aemigap/score/topk.hpp"
+#include "aemigap/rank/ranking.hpp"
 #include "aemigap/train/models.hpp"
 #include "aemigap/train/plots.hpp"
 #include "commands.hpp"
@@ -81,6 +83,7 @@ int run_report(Context& ctx) {
   for (auto x : done)
     if (!x) throw InputError(cfg.store, 0, "scores are incomplete: finish them with `aemigap score --resume`");
   const std::uint64_t nm = d.n_mirna(), ng = d.n_gene();
+  const std::string ds = rank::ranking_dataset(s);  // what orders the pairs (option ranker)
 
   // The reported genes, by FASTA key or by any pair-table symbol.
   std::vector<std::int32_t> genes;
@@ -113,7 +116,7 @@ int run_report(Context& ctx) {
   for (std::uint64_t r0 = range.begin; r0 < range.end; r0 += chunk) {
     std::uint64_t rows = std::min(range.end, r0 + chunk) - r0;
     buf.resize(rows * ng);
-    s.read_rows("/scores/matrix", r0, rows, buf.data());
+    s.read_rows(ds, r0, rows, buf.data());
     for (std::uint64_t r = 0; r < rows; ++r) {
       const float* row = &buf[r * ng];
       for (std::uint64_t g = 0; g < ng; ++g) {
@@ -170,7 +173,19 @@ int run_report(Context& ctx) {
     } catch (const std::exception&) {
       model = "checkpoint " + shown + " (no longer readable)";
     }
+    model = rank::ranking_description(s, model);
   }
+  // The classifier's probability beside the ranking score (one row read per reported miRNA).
+  std::map<std::int32_t, std::vector<float>> prob_rows;
+  auto probability = [&](const score::Scored& x) {
+    auto it = prob_rows.find(x.mirna);
+    if (it == prob_rows.end()) {
+      std::vector<float> r(ng);
+      s.read_rows("/scores/matrix", static_cast<std::uint64_t>(x.mirna), 1, r.data());
+      it = prob_rows.emplace(x.mirna, std::move(r)).first;
+    }
+    return it->second[static_cast<std::size_t>(x.gene)];
+  };
   const std::string source = cfg.targetscan.empty() ? "none"
                                                     : "TargetScan 7.0 conserved predictions (" +
                                                           std::filesystem::path(cfg.targetscan).filename().string() + ")";
@@ -180,16 +195,18 @@ int run_report(Context& ctx) {
     const auto m = static_cast<std::size_t>(x.mirna), g = static_cast<std::size_t>(x.gene);
     bool neg = negatives.count(static_cast<std::uint64_t>(x.mirna) * ng + g) > 0;
     o << rank << "\t" << d.mirna_names[m] << "\t" << d.gene_names[g] << "\t" << d.gene_symbols[g] << "\t"
-      << fmt_score(x.score) << "\t" << support(x) << "\t" << (neg ? "yes" : "no") << "\n";
+      << fmt_score(x.score) << "\t" << fmt_score(probability(x)) << "\t" << support(x) << "\t" << (neg ? "yes" : "no")
+      << "\n";
   };
   auto row_md = [&](std::ostream& o, std::size_t rank, const score::Scored& x) {
     const auto m = static_cast<std::size_t>(x.mirna), g = static_cast<std::size_t>(x.gene);
     bool neg = negatives.count(static_cast<std::uint64_t>(x.mirna) * ng + g) > 0;
     o << "| " << rank << " | " << d.mirna_names[m] << " | " << d.gene_names[g] << " | " << fmt_score(x.score) << " | "
-      << support(x) << " | " << (neg ? "yes" : "no") << " |\n";
+      << fmt_score(probability(x)) << " | " << support(x) << " | " << (neg ? "yes" : "no") << " |\n";
   };
-  const char* head_tsv = "rank\tmirna\tgene\tsymbols\tscore\ttargetscan_support\ttraining_negative\n";
-  const char* head_md = "| rank | miRNA | gene | score | Support | training negative |\n|---|---|---|---|---|---|\n";
+  const char* head_tsv = "rank\tmirna\tgene\tsymbols\tscore\tprobability\ttargetscan_support\ttraining_negative\n";
+  const char* head_md =
+      "| rank | miRNA | gene | score | probability | Support | training negative |\n|---|---|---|---|---|---|---|\n";
   auto top_sorted = all_top.sorted();
   {
     AtomicFile t(dir + "top_pairs.tsv"), m(dir + "top_pairs.md");
@@ -223,7 +240,7 @@ int run_report(Context& ctx) {
     AtomicFile h(dir + "score_histogram.svg");
     double total = 0;
     for (double c : hist) total += c;
-    h.stream() << train::histogram_svg("Scores of " + human_count(total) + " unknown pairs", hist, 0, 1, "score");
+    h.stream() << train::histogram_svg("Scores (" + ds + ") of " + human_count(total) + " unknown pairs", hist, 0, 1, "score");
     h.commit();
   }
   std::ifstream md(dir + "top_pairs.md");

@@ -27,6 +27,7 @@ int run_negatives(Context& ctx);
 int run_train_ae(Context& ctx);
 int run_cv(Context& ctx);
 int run_score(Context& ctx);
+int run_rank(Context& ctx);
 int run_report(Context& ctx);
 int run_query(Context& ctx);
 int run_experiment(Context& ctx, const std::string& name);

@@ -24,6 +24,7 @@ const std::vector<Command>& commands() {
       {"train-ae", "the autoencoder over the 128-d pair vectors of all positives and negatives", run_train_ae},
       {"cv", "k-fold cross-validation of the classifier (protocols side by side), metrics, plots, checkpoint", run_cv},
       {"score", "score every unknown pair into /scores/matrix (MPI: ranks share row blocks; --resume)", run_score},
+      {"rank", "rebuild /scores/ranking for the option ranker (score does it too) without rescoring", run_rank},
       {"report", "top pairs and top miRNAs per gene with TargetScan support, score histogram", run_report},
       {"query", "--pair MIRNA,GENE | --mirna X --top N | --gene Y --top N (stored scores) | --sequence SEQ (inferred)", run_query},
       {"run", "the whole pipeline (every stage below, in order)", run_pipeline},

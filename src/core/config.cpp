@@ -232,6 +232,7 @@ void Config::validate() const {
   if (!(recovery_fraction > 0 && recovery_fraction < 1)) throw ConfigError("option 'recovery-fraction' must be in (0, 1)");
   if (!(recovery_pool_fraction > 0 && recovery_pool_fraction <= 1))
     throw ConfigError("option 'recovery-pool-fraction' must be in (0, 1]");
+  check_choice("ranker", ranker, {"lstm", "als", "als+lstm"});
   if (als_factors < 1 || als_iterations < 1 || als_alpha < 0 || !(als_lambda > 0))
     throw ConfigError("ALS options: als-factors, als-iterations >= 1, als-alpha >= 0, als-lambda > 0");
 }

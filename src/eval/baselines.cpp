@@ -155,9 +155,9 @@ void ImplicitAls::fit(const std::vector<PairIndex>& known, std::uint64_t n_mirna
 float ImplicitAls::score(std::int32_t m, std::int32_t g) const {
   const float* x = &mirna_factors[static_cast<std::size_t>(m) * f_];
   const float* y = &gene_factors[static_cast<std::size_t>(g) * f_];
-  float s = 0;
-  for (int a = 0; a < f_; ++a) s += x[a] * y[a];
-  return s;
+  double s = 0;  // in double: most scores are tiny differences of larger terms, and ranks must not hinge on rounding
+  for (int a = 0; a < f_; ++a) s += static_cast<double>(x[a]) * y[a];
+  return static_cast<float>(s);
 }
 
 std::vector<float> ImplicitAls::scores(const std::vector<PairIndex>& pairs) const {

@@ -71,7 +71,25 @@ for name in ("np2", "np3", "np4", "kill", "term"):
     assert f["scores/done"][:].all(), name + ": not every block done"
     other = f["scores/matrix"][:]
     assert other.tobytes() == m.tobytes(), name + ": matrix differs"
-    print(name + ": identical bytes")
+    assert f["scores/ranking"][:].tobytes() == ref["scores/ranking"][:].tobytes(), name + ": ranking differs"
+    print(name + ": identical bytes (matrix and ranking)")
+# The default ranker (als+lstm): the mean of the percentiles of the ALS score (from the stored
+# factors) and of the probability over the unknown pairs, recomputed here.
+from scipy.stats import rankdata
+r = ref["scores/ranking"]
+assert r.attrs["ranker"] == "als+lstm", r.attrs["ranker"]
+r = r[:]
+assert (np.isnan(r) == nan).all(), "ranking NaN exactly at the positives"
+# (in float64, as aemigap sums them, then stored as float32: most ALS scores are tiny
+# differences of larger terms, so float32 sums would reorder them by rounding alone)
+als = (ref["als/mirna_factors"][:].astype(np.float64) @ ref["als/gene_factors"][:].astype(np.float64).T).astype(np.float32)
+pct = lambda v: (rankdata(v, method="average") - 1) / (v.size - 1)
+want = (pct(als[~nan]) + pct(m[~nan])) / 2
+err = np.abs(r[~nan] - want).max()
+assert err < 1e-4, err
+loss = ref["als/loss"][:]
+assert (np.diff(loss) <= 1e-9 * loss[:-1]).all(), loss
+print(f"ranking: mean percentile of ALS and LSTM recomputed, max difference {err:.2g}; ALS loss {loss[0]:.4g} -> {loss[-1]:.4g}")
 PY
 
 # report: top-K from the stored matrix equals a brute-force sort, for 1 and 3 ranks
@@ -82,7 +100,7 @@ cmp rep1/top_pairs.tsv rep3/top_pairs.tsv && cmp rep1/top_mirnas_per_gene.tsv re
 "$py" - <<'PY'
 import h5py, numpy as np
 f = h5py.File("ref.h5", "r")
-m = f["scores/matrix"][:]
+m = f["scores/ranking"][:]   # what orders the pairs (the default ranker als+lstm)
 names, genes = f["mirna/name"].asstr()[:], f["gene/name"].asstr()[:]
 rows = [l.rstrip("\n").split("\t") for l in open("rep1/top_pairs.tsv") if not l.startswith("#")][1:]
 flat = np.where(np.isnan(m), -np.inf, m).ravel()
@@ -116,4 +134,20 @@ tail -n +2 seq.tsv | awk -F'\t' '$3 < 0 || $3 > 1 { exit 1 }'
 if "$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --results-dir "$work/res" --sequence "XXXXXX" 2> err.txt; then exit 1; fi
 grep -q "vocabulary" err.txt || { cat err.txt; echo "FAIL: unclear --sequence error"; exit 1; }
 echo "query --sequence: inferred and scored"
+# ranker lstm: `aemigap rank` drops the ranking; reports and queries follow the probability
+"$bin" rank --config "$src/configs/smoke.ini" --store ref.h5 --ranker lstm 2>&1 | tail -1
+"$py" -c "import h5py; f=h5py.File('ref.h5','r'); assert 'ranking' not in f['scores'] and 'als' not in f"
+"$bin" report "${rep[@]}" --results-dir "$work/rep_lstm" > /dev/null 2>&1
+grep -q '^# model: ranker lstm: ' rep_lstm/top_pairs.tsv || { head -2 rep_lstm/top_pairs.tsv; echo "FAIL: model line"; exit 1; }
+"$py" - <<'PY'
+import h5py, numpy as np
+f = h5py.File("ref.h5", "r")
+m = f["scores/matrix"][:]
+flat = np.where(np.isnan(m), -np.inf, m).ravel()
+best = np.lexsort((np.arange(flat.size), -flat))[0]
+row = [l.split("\t") for l in open("rep_lstm/top_pairs.tsv") if not l.startswith("#")][1]
+assert float(row[4]) == float(row[5]) and abs(float(row[4]) - flat[best]) < 1e-6, row
+print("ranker lstm: report ordered by the probability")
+PY
+grep -q '^# model: ranker als+lstm: mean percentile of implicit ALS' rep1/top_pairs.tsv || { head -2 rep1/top_pairs.tsv; echo "FAIL: model line"; exit 1; }
 echo PASS

@@ -142,15 +142,10 @@ enum class FieldKind { Plain, Path };
     "experiment recovery: share of the unknown pool scored (a seeded sample; whole-pool ranks "   \
     "are estimated from it; 1 = the exact ranking of every pair)")                                \
   X(std::string, recovery_models, "recovery-models", "recovery", Plain,                           \
-    "lstm-paper,lstm-pool,als,als+lstm-pool,degree-product,gene-popularity,embedding-distance,random", \
+    "lstm-paper,lstm-pool,als,als+lstm-paper,als+lstm-pool,degree-product,gene-popularity,embedding-distance,random", \
     "experiment recovery: models ranked: lstm-paper (the paper's method) | lstm-pool (negatives "  \
     "drawn uniformly from the pool) | als | als+lstm-pool, als+lstm-paper (rank averages) | "      \
     "degree-product | gene-popularity | embedding-distance | random")                             \
-  X(int, als_factors, "als-factors", "recovery", Plain, 64, "implicit ALS: factors per miRNA and gene") \
-  X(int, als_iterations, "als-iterations", "recovery", Plain, 15, "implicit ALS: alternating sweeps") \
-  X(double, als_alpha, "als-alpha", "recovery", Plain, 20.0,                                       \
-    "implicit ALS: confidence of a known pair is 1 + alpha")                                      \
-  X(double, als_lambda, "als-lambda", "recovery", Plain, 0.1, "implicit ALS: ridge on the factors") \
   /* score */                                                                                     \
   X(std::string, checkpoint, "checkpoint", "score", Path, "",                                     \
     "model checkpoint to score with; empty = <results-dir>/model.pt (written by cv)")             \
@@ -159,6 +154,16 @@ enum class FieldKind { Plain, Path };
   X(bool, resume, "resume", "score", Plain, false,                                                \
     "continue an interrupted run: score from its completed blocks (same checkpoint required), "  \
     "cv from its finished folds (cv_parts) and training checkpoints (same inputs required)")     \
+  /* rank */                                                                                      \
+  X(std::string, ranker, "ranker", "rank", Plain, "als+lstm",                                     \
+    "what orders the unknown pairs in reports and queries: lstm (the classifier's probability, "  \
+    "the paper's method) | als (implicit ALS over the known pairs) | als+lstm (the mean of the "   \
+    "two percentiles over the pool; best on ranking recovery, docs/recovery.md)")                \
+  X(int, als_factors, "als-factors", "rank", Plain, 64, "implicit ALS: factors per miRNA and gene") \
+  X(int, als_iterations, "als-iterations", "rank", Plain, 15, "implicit ALS: alternating sweeps") \
+  X(double, als_alpha, "als-alpha", "rank", Plain, 20.0,                                       \
+    "implicit ALS: confidence of a known pair is 1 + alpha")                                      \
+  X(double, als_lambda, "als-lambda", "rank", Plain, 0.1, "implicit ALS: ridge on the factors") \
   /* report */                                                                                    \
   X(int, report_top, "report-top", "report", Plain, 30, "top pairs of the whole pool to report") \
   X(std::string, report_genes, "report-genes", "report", Plain, "ALK,EGFR,GNAS,KRAS,PIK3CA",      \
