@@ -220,7 +220,10 @@ void PoolScorer::score_pairs(const std::int32_t* mirna, const std::int32_t* gene
     std::copy(p.begin(), p.end(), out);
     return;
   }
-  Threads t(I.threads);
+  // Torch's own ops here are small (a row's few genes); with intra-op threads its OpenMP
+  // workers spin between them and take the cores from the kernel's threads (60 % of the
+  // time measured in libgomp), so they run on one thread.
+  Threads t(1);
   c10::InferenceMode guard;
   for (std::size_t i = 0; i < n;) {
     std::size_t j = i;

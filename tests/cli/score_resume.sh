@@ -10,7 +10,8 @@ bin=$1 src=$2 work=$3 py=$4 bench=$5; shift 5
 mpiexec=("$@")
 rm -rf "$work"; mkdir -p "$work"; cd "$work"
 zcat "$src/data/mirtarbase7_hsa_pairs.tsv.gz" | awk -F'\t' 'NR == 1 { print; next } { if (!($1 in m)) { if (n >= 24) next; m[$1] = 1; n++ } print }' > small.tsv
-cfg=(--config "$src/configs/smoke.ini" --pairs "$work/small.tsv" --results-dir "$work/res" --cv-protocols paper --cv-subsample 0)
+cfg=(--config "$src/configs/smoke.ini" --pairs "$work/small.tsv" --results-dir "$work/res" --cv-protocols paper --cv-subsample 0
+     --ranker als+lstm)
 "$bin" ingest "${cfg[@]}" --store base.h5 | grep -E '^(kept|unknown pool)'
 for stage in embed negatives train-ae cv; do "$bin" $stage "${cfg[@]}" --store base.h5 > /dev/null 2>&1; done
 [ -s res/model.pt ] || { echo "FAIL: no checkpoint"; exit 1; }
@@ -134,6 +135,23 @@ tail -n +2 seq.tsv | awk -F'\t' '$3 < 0 || $3 > 1 { exit 1 }'
 if "$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --results-dir "$work/res" --sequence "XXXXXX" 2> err.txt; then exit 1; fi
 grep -q "vocabulary" err.txt || { cat err.txt; echo "FAIL: unclear --sequence error"; exit 1; }
 echo "query --sequence: inferred and scored"
+# ranker als (the default): the ALS percentile alone
+"$bin" rank --config "$src/configs/smoke.ini" --store ref.h5 2>&1 | tail -1
+"$py" - <<'PY'
+import h5py, numpy as np
+from scipy.stats import rankdata
+f = h5py.File("ref.h5", "r")
+m, r = f["scores/matrix"][:], f["scores/ranking"]
+assert r.attrs["ranker"] == "als", r.attrs["ranker"]
+r, nan = r[:], np.isnan(m)
+als = (f["als/mirna_factors"][:].astype(np.float64) @ f["als/gene_factors"][:].astype(np.float64).T).astype(np.float32)
+want = (rankdata(als[~nan], method="average") - 1) / ((~nan).sum() - 1)
+err = np.abs(r[~nan] - want).max()
+assert err < 1e-4 and (np.isnan(r) == nan).all(), err
+print(f"ranker als (default): ALS percentile recomputed, max difference {err:.2g}")
+PY
+"$bin" report "${rep[@]}" --results-dir "$work/rep_als" > /dev/null 2>&1
+grep -q '^# model: ranker als: percentile of implicit ALS' rep_als/top_pairs.tsv || { head -2 rep_als/top_pairs.tsv; echo "FAIL: model line"; exit 1; }
 # ranker lstm: `aemigap rank` drops the ranking; reports and queries follow the probability
 "$bin" rank --config "$src/configs/smoke.ini" --store ref.h5 --ranker lstm 2>&1 | tail -1
 "$py" -c "import h5py; f=h5py.File('ref.h5','r'); assert 'ranking' not in f['scores'] and 'als' not in f"

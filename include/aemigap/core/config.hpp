@@ -155,10 +155,10 @@ enum class FieldKind { Plain, Path };
     "continue an interrupted run: score from its completed blocks (same checkpoint required), "  \
     "cv from its finished folds (cv_parts) and training checkpoints (same inputs required)")     \
   /* rank */                                                                                      \
-  X(std::string, ranker, "ranker", "rank", Plain, "als+lstm",                                     \
-    "what orders the unknown pairs in reports and queries: lstm (the classifier's probability, "  \
-    "the paper's method) | als (implicit ALS over the known pairs) | als+lstm (the mean of the "   \
-    "two percentiles over the pool; best on ranking recovery, docs/recovery.md)")                \
+  X(std::string, ranker, "ranker", "rank", Plain, "als",                                          \
+    "what orders the unknown pairs in reports and queries: als (implicit ALS over the validated "  \
+    "pairs; the best at ranking held-out interactions, docs/recovery.md) | lstm (the classifier's " \
+    "probability, the paper's method) | als+lstm (the mean of the two percentiles over the pool)") \
   X(int, als_factors, "als-factors", "rank", Plain, 64, "implicit ALS: factors per miRNA and gene") \
   X(int, als_iterations, "als-iterations", "rank", Plain, 15, "implicit ALS: alternating sweeps") \
   X(double, als_alpha, "als-alpha", "rank", Plain, 20.0,                                       \
