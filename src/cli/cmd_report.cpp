@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -66,6 +67,51 @@ std::string fmt_score(float s) {
   char b[32];
   std::snprintf(b, sizeof b, "%.6f", s);
   return b;
+}
+
+// How well the rankers found held-out interactions, from `experiment recovery`'s TSV
+// beside the report (its first split), or how to measure it.
+std::string recovery_summary(const std::string& tsv, const std::string& ranker) {
+  std::ifstream in(tsv);
+  std::ostringstream o;
+  o << "\n## Does this ranking find real interactions?\n\n";
+  if (!in) {
+    o << "Not measured for these results: `aemigap experiment recovery` holds out validated pairs and reports how "
+         "high each model ranks them among the unknown pairs (docs/recovery.md).\n";
+    return o.str();
+  }
+  // ranker -> the recovery model that is built the same way
+  const std::string mine = ranker == "als" ? "als" : ranker == "lstm" ? "lstm-paper" : "als+lstm-paper";
+  std::string line, first_split;
+  std::getline(in, line);  // header
+  o << "From `recovery.tsv` (`aemigap experiment recovery`): held-out validated pairs among the unknown pool, "
+       "first split. This report's ranker corresponds to **" << mine << "**.\n\n"
+    << "| model | recall@1k | recall@10k | recall@100k | AUC |\n|---|---|---|---|---|\n";
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> by_model;  // model -> k -> fields
+  std::vector<std::string> order;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    for (auto p : split(line, '\t')) f.emplace_back(p);
+    if (f.size() < 7) continue;
+    if (first_split.empty()) first_split = f[0];
+    if (f[0] != first_split) break;
+    if (!by_model.count(f[1])) order.push_back(f[1]);
+    by_model[f[1]][f[2]] = f;
+  }
+  auto cell = [](const std::map<std::string, std::vector<std::string>>& m, const char* k, std::size_t col) {
+    auto it = m.find(k);
+    if (it == m.end()) return std::string("n/a");
+    char b[32];
+    std::snprintf(b, sizeof b, "%.4f", std::atof(it->second[col].c_str()));
+    return std::string(b);
+  };
+  for (const auto& name : order) {
+    const auto& m = by_model[name];
+    const std::string shown = name == mine ? "**" + name + "**" : name;
+    o << "| " << shown << " | " << cell(m, "1000", 3) << " | " << cell(m, "10000", 3) << " | " << cell(m, "100000", 3)
+      << " | " << cell(m, "100", 6) << " |\n";
+  }
+  return o.str();
 }
 
 }  // namespace
@@ -175,6 +221,7 @@ int run_report(Context& ctx) {
     }
     model = rank::ranking_description(s, model);
   }
+  const std::string ranker_name = s.exists("/scores/ranking") ? s.attr_string("/scores/ranking", "ranker") : "lstm";
   // The classifier's probability beside the ranking score (one row read per reported miRNA).
   std::map<std::int32_t, std::vector<float>> prob_rows;
   auto probability = [&](const score::Scored& x) {
@@ -217,6 +264,7 @@ int run_report(Context& ctx) {
       row_tsv(t.stream(), i + 1, top_sorted[i]);
       row_md(m.stream(), i + 1, top_sorted[i]);
     }
+    m.stream() << recovery_summary(dir + "recovery.tsv", ranker_name);
     t.commit();
     m.commit();
   }

@@ -117,6 +117,7 @@ assert got_k == want_k, (got_k, want_k)
 print("report: top-25 and KRAS top-7 equal a brute-force sort; 1 and 3 ranks agree")
 PY
 [ -s rep1/score_histogram.svg ] && [ -s rep1/top_pairs.md ]
+grep -q '^## Does this ranking find real interactions?' rep1/top_pairs.md && grep -q 'experiment recovery' rep1/top_pairs.md
 
 # query agrees with the report; unknown names get suggestions
 first=$(grep -v '^#' rep1/top_pairs.tsv | sed -n 2p)
