@@ -1,6 +1,7 @@
 // aemigap report: the top pairs of the whole scored pool, the top miRNAs of each reported
 // gene (the paper's oncogenes by default), each with a TargetScan Support column, and the
 // score distribution. Ranks read disjoint row blocks; only candidates travel.
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <cstdio>
@@ -169,7 +170,7 @@ int run_report(Context& ctx) {
         float v = row[g];
         if (std::isnan(v)) continue;
         top.add({v, static_cast<std::int32_t>(r0 + r), static_cast<std::int32_t>(g)});
-        hist[static_cast<std::size_t>(std::min(bins - 1, static_cast<int>(v * bins)))] += 1;
+        hist[static_cast<std::size_t>(std::clamp(static_cast<int>(std::floor(v * bins)), 0, bins - 1))] += 1;  // ALS scores may leave [0, 1]
       }
       for (std::size_t k = 0; k < genes.size(); ++k)
         per_gene[k].add({row[genes[k]], static_cast<std::int32_t>(r0 + r), genes[k]});
@@ -288,7 +289,9 @@ int run_report(Context& ctx) {
     AtomicFile h(dir + "score_histogram.svg");
     double total = 0;
     for (double c : hist) total += c;
-    h.stream() << train::histogram_svg("Scores (" + ds + ") of " + human_count(total) + " unknown pairs", hist, 0, 1, "score");
+    h.stream() << train::histogram_svg("Scores (" + ds + ") of " + human_count(total) + " unknown pairs" +
+                                           (ds == "/scores/matrix" ? "" : "; outside [0, 1] in the end bins"),
+                                       hist, 0, 1, "score");
     h.commit();
   }
   std::ifstream md(dir + "top_pairs.md");

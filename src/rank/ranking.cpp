@@ -76,15 +76,19 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
       });
     for (auto& th : pool) th.join();
   }
-  // Percentiles put both on [0, 1] (their scales differ); ties share their mean.
-  const std::vector<float> pa = eval::percentiles(a);
-  std::vector<float>().swap(a);
-  std::vector<float> pl;
-  if (cfg.ranker == "als+lstm") pl = eval::percentiles(l);
-  std::vector<float>().swap(l);
   std::vector<float>& ranking = lstm;  // reuse: NaN stays at the validated pairs
-  for (std::size_t k = 0; k < idx.size(); ++k)
-    ranking[idx[k]] = cfg.ranker == "als" ? pa[k] : static_cast<float>((static_cast<double>(pa[k]) + pl[k]) / 2);
+  if (cfg.ranker == "als") {
+    // The ALS score itself: a float percentile of 33 M pairs could not tell neighbours
+    // apart near the top (float spacing 6e-8 at 1, one rank 3e-8).
+    for (std::size_t k = 0; k < idx.size(); ++k) ranking[idx[k]] = a[k];
+  } else {
+    // Percentiles put both on [0, 1] (their scales differ); ties share their mean.
+    const std::vector<float> pa = eval::percentiles(a);
+    std::vector<float>().swap(a);
+    const std::vector<float> pl = eval::percentiles(l);
+    for (std::size_t k = 0; k < idx.size(); ++k)
+      ranking[idx[k]] = static_cast<float>((static_cast<double>(pa[k]) + pl[k]) / 2);
+  }
 
   StoreUpdate up(cfg.store, false);
   Store& s = up.store();
@@ -101,10 +105,11 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
   s.write_rows("/scores/ranking", 0, nm, ranking.data());
   s.set_attr("/scores/ranking", "ranker", cfg.ranker);
   s.set_attr("/scores/ranking", "content",
-             std::string(cfg.ranker == "als" ? "percentile of the implicit-ALS score among the unknown pairs"
+             std::string(cfg.ranker == "als" ? "the implicit-ALS score (dot product of the /als factors; fitted "
+                                               "towards 1 at validated pairs, unbounded, not a probability)"
                                              : "mean of the percentiles of the implicit-ALS score and the classifier "
-                                               "probability among the unknown pairs") +
-                 "; in [0, 1]; NaN for validated positives");
+                                               "probability among the unknown pairs, in [0, 1]") +
+                 "; NaN for validated positives");
   s.stamp("rank", cfg.to_ini());
   up.commit();
   log_info("[rank] ranker " + cfg.ranker + ": /scores/ranking for " + human_count(static_cast<double>(idx.size())) +
@@ -122,7 +127,7 @@ std::string ranking_description(const Store& s, const std::string& lstm_model) {
   auto dims = s.dims("/als/mirna_factors");
   const std::string als = "implicit ALS over the " + known + " validated pairs (" + std::to_string(dims.at(1)) +
                           " factors)";
-  if (r == "als") return "ranker als: percentile of " + als + "; the classifier is not used";
+  if (r == "als") return "ranker als: the score of " + als + " (the classifier's probability is shown beside it, not used to order)";
   return "ranker als+lstm: mean percentile of " + als + " and the " + lstm_model;
 }
 
