@@ -223,13 +223,7 @@ int run_recovery(Context& ctx) {
     const bool als_needed = wants(models, "als") || wants(models, "als+lstm-pool") || wants(models, "als+lstm-paper");
     if (als_needed) {
       Stopwatch sw;
-      eval::AlsOptions ao;
-      ao.factors = cfg.als_factors;
-      ao.iterations = cfg.als_iterations;
-      ao.alpha = cfg.als_alpha;
-      ao.lambda = cfg.als_lambda;
-      ao.seed = cfg.seed;
-      ao.threads = threads;
+      const eval::AlsOptions ao = eval::AlsOptions::from(cfg, threads);
       eval::ImplicitAls als;
       als.fit(sp.train, d.n_mirna(), d.n_gene(), ao);
       log_info("[recovery] ALS: " + std::to_string(ao.iterations) + " sweeps, loss " + fmt(als.loss_history.front(), "%.1f") +

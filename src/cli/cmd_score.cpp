@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 #include "aemigap/core/blas_check.hpp"
@@ -48,34 +49,42 @@ std::string file_id(const std::string& path) {  // FNV-1a 64 of the file's bytes
 }
 }  // namespace
 
-// aemigap rank: rebuild /scores/ranking for the current `ranker` without rescoring.
-int run_rank(Context& ctx) {
-  const Config& cfg = ctx.cfg;
-  auto comm = dist::mpi_world();
+// Runs `work` on rank 0 and tells every rank whether it succeeded: rank 0 rethrows its
+// error, the others return 1 (nobody waits on a rank that failed).
+static int on_rank0(dist::Communicator& comm, int rank, const std::function<void()>& work) {
   std::int64_t ok = 1;
   std::string error;
-  if (ctx.rank == 0) {
+  if (rank == 0) {
     try {
-      Dataset d = read_dataset(Store::open(cfg.store));
-      {
-        Store s = Store::open(cfg.store);
-        if (!s.exists("/scores/done"))
-          throw InputError(cfg.store, 0, "store has no scores (/scores/matrix): run `aemigap score` first");
-        for (auto x : s.read<std::uint8_t>("/scores/done"))
-          if (!x) throw InputError(cfg.store, 0, "scores are incomplete: finish them with `aemigap score --resume`");
-      }
-      rank::write_ranking(cfg, d, resolve_threads(cfg.threads));
+      work();
     } catch (const std::exception& e) {
       ok = 0;
       error = e.what();
     }
   }
-  comm->broadcast(&ok, 1, dist::DType::Int64, 0);
+  comm.broadcast(&ok, 1, dist::DType::Int64, 0);
   if (!ok) {
-    if (ctx.rank == 0) throw Error(error);
+    if (rank == 0) throw Error(error);
     return 1;
   }
   return 0;
+}
+
+// aemigap rank: rebuild /scores/ranking for the current `ranker` without rescoring.
+int run_rank(Context& ctx) {
+  const Config& cfg = ctx.cfg;
+  auto comm = dist::mpi_world();
+  return on_rank0(*comm, ctx.rank, [&] {
+    Dataset d = read_dataset(Store::open(cfg.store));
+    {
+      Store s = Store::open(cfg.store);
+      if (!s.exists("/scores/done"))
+        throw InputError(cfg.store, 0, "store has no scores (/scores/matrix): run `aemigap score` first");
+      for (auto x : s.read<std::uint8_t>("/scores/done"))
+        if (!x) throw InputError(cfg.store, 0, "scores are incomplete: finish them with `aemigap score --resume`");
+    }
+    rank::write_ranking(cfg, d, resolve_threads(cfg.threads));
+  });
 }
 
 int run_score(Context& ctx) {
@@ -213,21 +222,7 @@ int run_score(Context& ctx) {
   }
   progress.finish();
   // The ranking the reports use (option ranker), on rank 0 once the matrix is complete.
-  std::int64_t ranked = 1;
-  std::string rank_error;
-  if (ctx.rank == 0) {
-    try {
-      rank::write_ranking(cfg, d, threads);
-    } catch (const std::exception& e) {
-      ranked = 0;
-      rank_error = e.what();
-    }
-  }
-  comm->broadcast(&ranked, 1, dist::DType::Int64, 0);
-  if (!ranked) {
-    if (ctx.rank == 0) throw Error(rank_error);
-    return 1;
-  }
+  if (on_rank0(*comm, ctx.rank, [&] { rank::write_ranking(cfg, d, threads); }) != 0) return 1;
   char line[160];
   std::snprintf(line, sizeof line, "[score] %s pairs scored in %s (%.0f pairs/s over all ranks); /scores/matrix complete",
                 human_count(static_cast<double>(scored)).c_str(), human_seconds(sw.seconds()).c_str(),

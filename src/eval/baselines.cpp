@@ -121,6 +121,17 @@ void update_side(std::vector<float>& X, const std::vector<float>& Y, const std::
 
 }  // namespace
 
+AlsOptions AlsOptions::from(const Config& cfg, int threads) {
+  AlsOptions o;
+  o.factors = cfg.als_factors;
+  o.iterations = cfg.als_iterations;
+  o.alpha = cfg.als_alpha;
+  o.lambda = cfg.als_lambda;
+  o.seed = cfg.seed;
+  o.threads = threads;
+  return o;
+}
+
 void ImplicitAls::fit(const std::vector<PairIndex>& known, std::uint64_t n_mirna, std::uint64_t n_gene,
                       const AlsOptions& opt) {
   AEMIGAP_CHECK(opt.factors > 0 && opt.iterations > 0 && opt.alpha >= 0 && opt.lambda > 0, "bad ALS options");

@@ -40,13 +40,7 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
       throw InputError(cfg.store, 0, "/scores/matrix does not match the store's miRNAs x genes: rerun `aemigap score`");
   }
   // The known graph: every validated pair (the product ranks what is not yet known).
-  eval::AlsOptions ao;
-  ao.factors = cfg.als_factors;
-  ao.iterations = cfg.als_iterations;
-  ao.alpha = cfg.als_alpha;
-  ao.lambda = cfg.als_lambda;
-  ao.seed = cfg.seed;
-  ao.threads = threads;
+  const eval::AlsOptions ao = eval::AlsOptions::from(cfg, threads);
   eval::ImplicitAls als;
   als.fit(d.positives, nm, ng, ao);
   char line[200];

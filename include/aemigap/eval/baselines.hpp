@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "aemigap/core/config.hpp"
 #include "aemigap/eval/recovery.hpp"
 
 namespace aemigap::eval {
@@ -30,6 +31,7 @@ struct AlsOptions {
   double lambda = 0.1;  // ridge on every factor vector
   std::uint64_t seed = 42;
   int threads = 1;
+  static AlsOptions from(const Config& cfg, int threads);  // the als-* options and the seed
 };
 
 class ImplicitAls {
