@@ -160,11 +160,12 @@ int run_query(Context& ctx) {
   }
   std::printf("rank\tmirna\tgene\tsymbols\tscore\tprobability\n");
   auto best = top.sorted();
+  std::size_t prob_row = nm;  // the miRNA row in `prob` (none yet); --mirna reads it once
   for (std::size_t i = 0; i < best.size(); ++i) {
     const auto m = static_cast<std::size_t>(best[i].mirna), g = static_cast<std::size_t>(best[i].gene);
     float p = best[i].score;
     if (ranked) {
-      s.read_rows("/scores/matrix", m, 1, prob.data());
+      if (prob_row != m) s.read_rows("/scores/matrix", prob_row = m, 1, prob.data());
       p = prob[g];
     }
     std::printf("%zu\t%s\t%s\t%s\t%.6f\t%.6f\n", i + 1, d.mirna_names[m].c_str(), d.gene_names[g].c_str(),
