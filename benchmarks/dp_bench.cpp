@@ -8,7 +8,7 @@
 //  - data-parallel training throughput of that model (global batch 128, S samples,
 //    synthetic rows of the real shape), and the time per step;
 // and prints all-reduce / step time: the fraction of a step spent communicating.
-// docs/scaling.md projects multi-node efficiency from these numbers.
+// docs/distributed.md projects multi-node efficiency from these numbers.
 #include <mpi.h>
 
 #include <algorithm>
@@ -21,7 +21,7 @@
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/rng.hpp"
 #include "aemigap/dist/mpi_communicator.hpp"
-#include "aemigap/train/models.hpp"
+#include "aemigap/train/trainer.hpp"
 
 using namespace aemigap;
 
@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   opt.progress_interval = 1e9;
   world.barrier();
   train::TrainStats st;
-  auto clf = train::Classifier::train(train::ClassifierSpec{}, x, y, idx, opt, &st);
+  auto clf = train::train_classifier(model::ClassifierSpec{}, x, y, idx, opt, &st);
   double secs = world.allreduce_value(st.seconds, dist::ReduceOp::Max);
   if (world.rank() == 0) {
     const double step_ms = 1e3 * secs / static_cast<double>(st.steps);

@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "aemigap/model/networks.hpp"
-#include "aemigap/score/lstm_infer.hpp"
+#include "aemigap/model/lstm_kernel.hpp"
 
 using namespace aemigap;
 
 namespace {
-model::ClassifierOptions default_options() {
-  model::ClassifierOptions o;
+model::ClassifierSpec default_options() {
+  model::ClassifierSpec o;
   o.n_features = 192;
   return o;
 }
@@ -42,7 +42,7 @@ BENCHMARK(BM_LstmTrainStep)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark:
 
 static void BM_ScoreLstmKernel(benchmark::State& st) {
   // Random weights of the folded stack (layer 0 input 16).
-  score::LstmStack s;
+  model::LstmStack s;
   std::mt19937 gen(3);
   std::uniform_real_distribution<float> u(-0.1f, 0.1f);
   for (int l = 0; l < s.layers; ++l) {

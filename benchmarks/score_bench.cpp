@@ -12,7 +12,7 @@
 #include "aemigap/core/store.hpp"
 #include "aemigap/embed/embed_stage.hpp"
 #include "aemigap/score/pool_scorer.hpp"
-#include "aemigap/train/models.hpp"
+#include "aemigap/model/checkpoint.hpp"
 
 using namespace aemigap;
 
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   std::vector<float> m, g;
   std::size_t dims = 0;
   embed::read_embeddings(Store::open(argv[1]), m, g, dims);
-  auto ck = train::Checkpoint::load(argv[2]);
+  auto ck = model::Checkpoint::load(argv[2]);
   score::PoolScorer scorer(ck, m, g, dims, threads);
   const std::uint64_t ng = scorer.n_gene(), n = std::min<std::uint64_t>(rows, m.size() / dims);
   std::vector<float> fast(n * ng), plain(n * ng);
@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   std::sort(tf.begin(), tf.end());
   std::sort(tp.begin(), tp.end());
   std::printf("checkpoint %s (%s, %s): %llu pairs (%llu miRNAs x %llu genes), %d threads, %d runs\n", argv[2],
-              ck.classifier.spec().arch.c_str(), ck.feature_set.c_str(), static_cast<unsigned long long>(n * ng),
+              name_of(ck.classifier.spec().arch), name_of(ck.feature_set), static_cast<unsigned long long>(n * ng),
               static_cast<unsigned long long>(n), static_cast<unsigned long long>(ng), threads, reps);
   std::printf("| path | pairs/s median [min-max] |\n|---|---|\n");
   std::printf("| fast path%s | %.0f [%.0f-%.0f] |\n", scorer.has_fast_path() ? "" : " (not available: plain)",

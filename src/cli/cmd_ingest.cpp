@@ -2,6 +2,7 @@
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/store.hpp"
+#include "aemigap/core/store_schema.hpp"
 #include "aemigap/data/dataset.hpp"
 #include "commands.hpp"
 
@@ -17,7 +18,7 @@ int run_ingest(Context& ctx) {
   StoreUpdate up(ctx.cfg.store, /*fresh=*/true);
   write_dataset(up.store(), d);
   up.store().stamp("ingest", ctx.cfg.to_ini());
-  up.store().set_attr("/pairs", "ingest_report", rep.to_text());
+  up.store().set_attr(schema::kPairs, schema::kAttrIngestReport, rep.to_text());
   up.commit();
   std::string text = rep.to_text();
   if (log_enabled(LogLevel::info)) std::fputs(text.c_str(), stdout);

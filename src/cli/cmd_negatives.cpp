@@ -25,7 +25,8 @@ int run_negatives(Context& ctx) {
   }
   log_info("[negatives] scanning " + human_count(static_cast<double>(d.pool_size())) + " unknown pairs on " +
            std::to_string(comm->size()) + " rank(s)");
-  auto r = negatives::build_negatives(d, mirna, gene, dims, ctx.cfg, *comm, resolve_threads(ctx.cfg.threads));
+  auto r = negatives::build_negatives(d, mirna, gene, dims, negatives::NegativesOptions::from(ctx.cfg), *comm,
+                                     resolve_threads(ctx.cfg.threads));
   if (ctx.rank == 0) {
     StoreUpdate up(ctx.cfg.store, /*fresh=*/false);
     negatives::write_negatives(up.store(), r);

@@ -1,6 +1,7 @@
 // Subcommands of the `aemigap` binary: one function per stage, one file each.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,6 @@ namespace aemigap::cli {
 struct Context {
   Config cfg;
   int rank = 0;
-  int size = 1;
 };
 
 struct Command {
@@ -30,10 +30,10 @@ int run_score(Context& ctx);
 int run_rank(Context& ctx);
 int run_report(Context& ctx);
 int run_query(Context& ctx);
-int run_experiment(Context& ctx, const std::string& name);
-int run_recovery(Context& ctx);  // experiment recovery
+int run_experiment(Context& ctx, const std::string& name);  // paper tables or recovery
 int run_pipeline(Context& ctx);
 
 const std::vector<Command>& commands();
+void usage(std::FILE* out);  // `aemigap --help`
 
 }  // namespace aemigap::cli

@@ -2,12 +2,16 @@
 
 #include <boost/program_options.hpp>
 
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
-#include <cstdlib>
 #include <type_traits>
 
 #include "aemigap/core/error.hpp"
@@ -21,19 +25,37 @@ namespace aemigap {
 
 namespace {
 
-template <class T> const char* type_name() {
+using namespace bound;  // the bounds written in AEMIGAP_CONFIG_FIELDS
+
+template <class T> struct is_list : std::false_type {};
+template <class E> struct is_list<ChoiceList<E>> : std::true_type {};
+
+template <class T> std::string type_name() {
   if constexpr (std::is_same_v<T, std::string>) return "string";
   else if constexpr (std::is_same_v<T, bool>) return "bool";
   else if constexpr (std::is_same_v<T, double>) return "float";
   else if constexpr (std::is_same_v<T, int>) return "int";
   else if constexpr (std::is_same_v<T, std::int64_t>) return "int64";
   else if constexpr (std::is_same_v<T, std::uint64_t>) return "uint64";
+  else if constexpr (std::is_same_v<T, std::vector<int>>) return "int,...";
+  else if constexpr (is_list<T>::value) return "choice,...";
+  else if constexpr (is_choice<T>::value) return "choice";
   else static_assert(sizeof(T) == 0, "add the type to type_name()");
 }
 
 template <class T> std::string to_text(const T& v) {
   if constexpr (std::is_same_v<T, bool>) {
     return v ? "true" : "false";
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return v;
+  } else if constexpr (std::is_same_v<T, std::vector<int>>) {
+    std::string s;
+    for (int x : v) s += (s.empty() ? "" : ",") + std::to_string(x);
+    return s;
+  } else if constexpr (is_list<T>::value) {
+    return v.text();
+  } else if constexpr (is_choice<T>::value) {
+    return name_of(v);
   } else {
     std::ostringstream os;
     os << v;
@@ -41,22 +63,103 @@ template <class T> std::string to_text(const T& v) {
   }
 }
 
-// Paths in a config file are relative to the file's folder.
+// What an option accepts, for help and docs: its choices or its bound.
+template <class T> std::string values_text(const Bound& b) {
+  if constexpr (is_list<T>::value) return choice_names<typename T::value_type>();
+  else if constexpr (is_choice<T>::value) return choice_names<T>();
+  else if constexpr (std::is_same_v<T, bool>) return "true | false";
+  else return b.text();
+}
+
+std::string quoted_choices(const std::string& value, const std::string& names) {
+  std::vector<std::string> list;
+  for (auto n : split(names, '|')) list.emplace_back(trim(n));
+  auto close = closest_matches(value, list, 1);
+  return "'" + value + "' is not one of " + names + (close.empty() ? "" : " (did you mean " + close[0] + "?)");
+}
+
+// Parses one option's text; throws ConfigError("problem") without the option's name (the
+// caller adds where the value came from).
+template <class T> T from_text(const std::string& raw) {
+  const std::string t(trim(raw));
+  if constexpr (std::is_same_v<T, std::string>) {
+    return raw;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    const std::string l = to_lower(t);
+    if (l == "true" || l == "1" || l == "yes" || l == "on") return true;
+    if (l == "false" || l == "0" || l == "no" || l == "off") return false;
+    throw ConfigError("'" + raw + "' is not a bool (true | false)");
+  } else if constexpr (std::is_same_v<T, std::vector<int>>) {
+    std::vector<int> v;
+    for (auto part : split(t, ',')) v.push_back(from_text<int>(std::string(part)));
+    return v;
+  } else if constexpr (is_list<T>::value) {
+    using E = typename T::value_type;
+    T list;
+    for (auto part : split(t, ',')) {
+      const std::string item(trim(part));
+      if (item.empty()) continue;
+      auto e = parse_choice<E>(item);
+      if (!e) throw ConfigError(quoted_choices(item, choice_names<E>()));
+      list.add(*e);
+    }
+    if (list.empty()) throw ConfigError("needs at least one of " + choice_names<E>());
+    return list;
+  } else if constexpr (is_choice<T>::value) {
+    auto e = parse_choice<T>(t);
+    if (!e) throw ConfigError(quoted_choices(t, choice_names<T>()));
+    return *e;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    char* end = nullptr;
+    errno = 0;
+    const double v = t.empty() ? 0 : std::strtod(t.c_str(), &end);
+    if (t.empty() || *end != '\0' || errno == ERANGE) throw ConfigError("'" + raw + "' is not a number");
+    return static_cast<T>(v);
+  } else {
+    static_assert(std::is_integral_v<T>);
+    T v{};
+    const char* b = t.data();
+    const char* e = t.data() + t.size();
+    if (std::is_unsigned_v<T> && !t.empty() && t[0] == '-')
+      throw ConfigError("'" + raw + "' is negative; it must be a whole number >= 0");
+    auto [ptr, ec] = std::from_chars(b, e, v);
+    if (t.empty() || ec != std::errc() || ptr != e)
+      throw ConfigError("'" + raw + "' is not a whole number" +
+                        (ec == std::errc::result_out_of_range ? " in range" : ""));
+    return v;
+  }
+}
+
+// The field's bound (and finiteness) on a parsed value; throws ConfigError naming the option.
+template <class T> void check_bound(const char* option, const T& v, const Bound& b) {
+  if constexpr (std::is_same_v<T, std::vector<int>>) {
+    if (v.empty()) throw ConfigError("option '" + std::string(option) + "' needs at least one value");
+    for (int x : v) check_bound(option, x, b);
+  } else if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+    const double d = static_cast<double>(v);
+    if (!std::isfinite(d))
+      throw ConfigError("option '" + std::string(option) + "' must be a finite number (got " + to_text(v) + ")");
+    if (!b.contains(d))
+      throw ConfigError("option '" + std::string(option) + "' must be " + b.text() + " (got " + to_text(v) + ")");
+  }
+}
+
+// Paths in a config file are relative to the file's folder (only strings are paths).
 template <class T> void resolve_relative(T&, const fs::path&) {}
-template <> void resolve_relative<std::string>(std::string& v, const fs::path& dir) {
+void resolve_relative(std::string& v, const fs::path& dir) {
   if (!v.empty() && fs::path(v).is_relative()) v = (dir / v).lexically_normal().string();
 }
 
-// A bool given without a value ("--deterministic") means true.
-template <class T> po::typed_value<T>* make_value() {
-  if constexpr (std::is_same_v<T, bool>) return po::value<T>()->implicit_value(true, "true");
-  else return po::value<T>();
-}
-
+// Every option is read as text and converted by from_text (one parser, one kind of error);
+// a bool given without a value ("--deterministic") means true.
 po::options_description make_options(bool with_config) {
   po::options_description desc;
   if (with_config) desc.add_options()("config", po::value<std::string>(), "INI config file");
-#define AEMIGAP_ADD(type, member, name, section, kind, def, help) desc.add_options()(name, make_value<type>(), help);
+#define AEMIGAP_ADD(type, member, name, section, kind, def, bound, help)                  \
+  if constexpr (std::is_same_v<type, bool>)                                                \
+    desc.add_options()(name, po::value<std::string>()->implicit_value("true"), help);      \
+  else                                                                                     \
+    desc.add_options()(name, po::value<std::string>(), help);
   AEMIGAP_CONFIG_FIELDS(AEMIGAP_ADD)
 #undef AEMIGAP_ADD
   return desc;
@@ -77,7 +180,7 @@ std::string did_you_mean(const std::string& name) {
 }
 
 // Checks the file's structure line by line (so every error names its line) and returns
-// the line of each key for the value errors that Program_options reports later.
+// the line of each key for the value errors found later.
 std::map<std::string, std::size_t> scan_ini(const std::string& path, const std::string& text) {
   std::set<std::string> known;
   for (const auto& f : config_fields()) known.insert(f.name);
@@ -107,22 +210,22 @@ std::string strip_dashes(std::string s) {
   return s;
 }
 
-void check_choice(const std::string& option, const std::string& value, std::initializer_list<const char*> choices) {
-  std::string list;
-  for (const char* c : choices) {
-    if (value == c) return;
-    list += list.empty() ? c : std::string(" | ") + c;
-  }
-  throw ConfigError("option '" + option + "': '" + value + "' is not one of " + list);
-}
-
 }  // namespace
+
+std::string Bound::text() const {
+  auto num = [](double v) { return to_text(v); };
+  const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi);
+  if (!has_lo && !has_hi) return "";
+  if (!has_hi) return (lo_open ? "> " : ">= ") + num(lo);
+  if (!has_lo) return (hi_open ? "< " : "<= ") + num(hi);
+  return std::string(lo_open ? "(" : "[") + num(lo) + ", " + num(hi) + (hi_open ? ")" : "]");
+}
 
 const std::vector<FieldInfo>& config_fields() {
   static const std::vector<FieldInfo> fields = [] {
     std::vector<FieldInfo> v;
-#define AEMIGAP_INFO(type, member, name, section, kind, def, help) \
-  v.push_back({name, section, type_name<type>(), to_text<type>(def), help, FieldKind::kind});
+#define AEMIGAP_INFO(type, member, name, section, kind, def, bound, help) \
+  v.push_back({name, section, type_name<type>(), to_text<type>(def), help, FieldKind::kind, values_text<type>(bound)});
     AEMIGAP_CONFIG_FIELDS(AEMIGAP_INFO)
 #undef AEMIGAP_INFO
     return v;
@@ -143,35 +246,50 @@ Config parse_config(const std::vector<std::string>& args) {
 
   po::variables_map file;
   fs::path cfg_dir;
+  std::string cfg_path;
+  std::map<std::string, std::size_t> line_of;
   if (cli.count("config")) {
-    std::string path = cli["config"].as<std::string>();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, 0, "cannot open config file");
+    cfg_path = cli["config"].as<std::string>();
+    std::ifstream in(cfg_path, std::ios::binary);
+    if (!in) throw InputError(cfg_path, 0, "cannot open config file");
     std::stringstream buf;
     buf << in.rdbuf();
     std::string text = buf.str();
-    auto line_of = scan_ini(path, text);
+    line_of = scan_ini(cfg_path, text);
     std::istringstream is(text);
     try {
       po::store(po::parse_config_file(is, make_options(false), false), file);
     } catch (const po::error_with_option_name& e) {
       std::string key = strip_dashes(e.get_option_name());
-      std::size_t line = line_of.count(key) ? line_of[key] : 0;
-      throw InputError(path, line, e.what());
+      throw InputError(cfg_path, line_of.count(key) ? line_of[key] : 0, e.what());
     } catch (const po::error& e) {
-      throw InputError(path, 0, e.what());
+      throw InputError(cfg_path, 0, e.what());
     }
-    cfg_dir = fs::absolute(fs::path(path)).parent_path();
+    cfg_dir = fs::absolute(fs::path(cfg_path)).parent_path();
   }
 
+  // Each value is converted and checked against its field's bound where it was given, so
+  // an error names the option and, for a config file, the file and line.
   Config c;
-#define AEMIGAP_MERGE(type, member, name, section, kind, def, help) \
-  if (cli.count(name)) {                                            \
-    c.member = cli[name].as<type>();                                \
-  } else if (file.count(name)) {                                    \
-    c.member = file[name].as<type>();                               \
-    if (FieldKind::kind == FieldKind::Path) resolve_relative(c.member, cfg_dir); \
-  }                                                                 \
+#define AEMIGAP_MERGE(type, member, name, section, kind, def, bound, help)                    \
+  if (cli.count(name)) {                                                                      \
+    try {                                                                                     \
+      c.member = from_text<type>(cli[name].as<std::string>());                                \
+      check_bound(name, c.member, bound);                                                     \
+    } catch (const ConfigError& e) {                                                          \
+      const std::string what = e.what();                                                      \
+      throw ConfigError(what.rfind("option '", 0) == 0 ? what : "option '" name "': " + what);   \
+    }                                                                                         \
+  } else if (file.count(name)) {                                                              \
+    try {                                                                                     \
+      c.member = from_text<type>(file[name].as<std::string>());                               \
+      check_bound(name, c.member, bound);                                                     \
+    } catch (const ConfigError& e) {                                                          \
+      const std::string what = e.what();                                                      \
+      throw InputError(cfg_path, line_of[name], what.rfind("option '", 0) == 0 ? what : "option '" name "': " + what); \
+    }                                                                                         \
+    if (FieldKind::kind == FieldKind::Path) resolve_relative(c.member, cfg_dir);              \
+  }                                                                                           \
   if (FieldKind::kind == FieldKind::Path) resolve_relative(c.member, fs::current_path());
   AEMIGAP_CONFIG_FIELDS(AEMIGAP_MERGE)
 #undef AEMIGAP_MERGE
@@ -180,61 +298,18 @@ Config parse_config(const std::vector<std::string>& args) {
 }
 
 void Config::validate() const {
-  check_choice("log-level", log_level, {"quiet", "info", "debug"});
-  check_choice("pairs-format", pairs_format, {"auto", "tsv", "gmt", "mti-csv"});
-  check_choice("gene-alphabet", gene_alphabet, {"protein", "nucleotide"});
-  check_choice("device", device, {"auto", "cpu", "cuda"});
-  check_choice("dist-backend", dist_backend, {"auto", "mpi", "nccl"});
-  if (threads < 0) throw ConfigError("option 'threads' must be >= 0 (0 = automatic)");
-  if (train_replicas < 0) throw ConfigError("option 'train-replicas' must be >= 0 (0 = one per thread)");
-  if (train_checkpoint_every < 0) throw ConfigError("option 'train-checkpoint-every' must be >= 0 (0 = none)");
-  if (cv_task < 0) throw ConfigError("option 'cv-task' must be >= 0 (0 = every task)");
-  if (cv_task > 0 && cv_merge) throw ConfigError("options 'cv-task' and 'cv-merge' exclude each other");
-  if (!(progress_interval > 0)) throw ConfigError("option 'progress-interval' must be > 0 seconds");
+  // Every field's own bound (parse_config checked them where they were read; a Config made
+  // or edited in code is checked here).
+#define AEMIGAP_BOUND(type, member, name, section, kind, def, bound, help) check_bound(name, member, bound);
+  AEMIGAP_CONFIG_FIELDS(AEMIGAP_BOUND)
+#undef AEMIGAP_BOUND
+  // Rules that tie options together.
   if (store.empty()) throw ConfigError("option 'store' must name a file");
-  check_choice("embed-mode", embed_mode, {"dm", "dbow"});
-  if (embed_k < 1 || embed_k > 7) throw ConfigError("option 'embed-k' must be 1..7");
-  if (embed_frames < 1 || embed_frames > embed_k) throw ConfigError("option 'embed-frames' must be 1..embed-k");
-  if (embed_dims < 1 || embed_window < 1 || embed_negative < 1 || embed_epochs < 1 || embed_min_count < 1)
-    throw ConfigError("options embed-dims, embed-window, embed-negative, embed-epochs, embed-min-count must be >= 1");
-  if (!(embed_alpha > 0) || embed_min_alpha < 0 || embed_min_alpha > embed_alpha)
-    throw ConfigError("options embed-alpha > 0 and 0 <= embed-min-alpha <= embed-alpha");
-  if (embed_mirna_epochs < 0 || embed_mirna_window < 0)
-    throw ConfigError("options embed-mirna-epochs and embed-mirna-window must be >= 0 (0 = as for genes)");
-  if (embed_sample < 0) throw ConfigError("option 'embed-sample' must be >= 0");
-  check_choice("negatives-method", negatives_method, {"distance", "uniform"});
-  check_choice("features", features, {"pair", "latent", "pair+latent"});
-  check_choice("classifier", classifier, {"lstm", "bilstm", "gru", "transformer"});
-  for (std::string_view p : split(cv_protocols, ','))
-    check_choice("cv-protocols", std::string(trim(p)), {"paper", "uniform", "cold-mirna", "cold-gene"});
-  for (std::string_view w : split(ae_hidden, ','))
-    if (std::atoi(std::string(trim(w)).c_str()) <= 0)
-      throw ConfigError("option 'ae-hidden': '" + ae_hidden + "' is not a comma-separated list of widths");
-  if (ae_latent < 1 || ae_epochs < 1 || ae_batch < 1 || !(ae_lr > 0)) throw ConfigError("autoencoder options must be positive");
-  if (!(ae_test_fraction >= 0 && ae_test_fraction < 1)) throw ConfigError("option 'ae-test-fraction' must be in [0, 1)");
-  if (step_width < 1 || rnn_hidden < 1 || rnn_layers < 1 || tf_heads < 1 || tf_ff < 1 || tf_layers < 1)
-    throw ConfigError("classifier sizes must be >= 1");
-  if (rnn_hidden % tf_heads != 0 && classifier == "transformer")
+  if (embed_frames > embed_k) throw ConfigError("option 'embed-frames' must be <= embed-k");
+  if (embed_min_alpha > embed_alpha) throw ConfigError("option 'embed-min-alpha' must be <= embed-alpha");
+  if (cv_task > 0 && cv_merge) throw ConfigError("options 'cv-task' and 'cv-merge' exclude each other");
+  if (classifier == Arch::Transformer && rnn_hidden % tf_heads != 0)
     throw ConfigError("option 'rnn-hidden' must be divisible by 'tf-heads' for the transformer");
-  if (train_samples < 1 || batch < 1 || !(lr > 0)) throw ConfigError("train-samples, batch and lr must be positive");
-  if (cv_folds < 2) throw ConfigError("option 'cv-folds' must be >= 2");
-  check_choice("sequence-kind", sequence_kind, {"mirna", "gene"});
-  if (report_top < 1 || report_per_gene < 1) throw ConfigError("options report-top and report-per-gene must be >= 1");
-  if (score_block_rows < 1) throw ConfigError("option 'score-block-rows' must be >= 1");
-  if (cv_subsample < 0) throw ConfigError("option 'cv-subsample' must be >= 0");
-  if (!(negatives_ratio > 0)) throw ConfigError("option 'negatives-ratio' must be > 0");
-  for (std::string_view p : split(recovery_splits, ','))
-    check_choice("recovery-splits", std::string(trim(p)), {"random", "mirna-stratified", "cold-mirna"});
-  for (std::string_view p : split(recovery_models, ','))
-    check_choice("recovery-models", std::string(trim(p)),
-                 {"lstm-paper", "lstm-pool", "als", "als+lstm-pool", "als+lstm-paper", "degree-product",
-                  "gene-popularity", "embedding-distance", "random"});
-  if (!(recovery_fraction > 0 && recovery_fraction < 1)) throw ConfigError("option 'recovery-fraction' must be in (0, 1)");
-  if (!(recovery_pool_fraction > 0 && recovery_pool_fraction <= 1))
-    throw ConfigError("option 'recovery-pool-fraction' must be in (0, 1]");
-  check_choice("ranker", ranker, {"lstm", "als", "als+lstm"});
-  if (als_factors < 1 || als_iterations < 1 || als_alpha < 0 || !(als_lambda > 0))
-    throw ConfigError("ALS options: als-factors, als-iterations >= 1, als-alpha >= 0, als-lambda > 0");
 }
 
 std::string Config::to_ini() const {
@@ -247,7 +322,7 @@ std::string Config::to_ini() const {
       os << "\n# " << s << "\n";
     }
   };
-#define AEMIGAP_INI(type, member, name, sec, kind, def, help) \
+#define AEMIGAP_INI(type, member, name, sec, kind, def, bound, help) \
   emit_section(sec);                                          \
   os << name << " = " << to_text<type>(member) << "\n";
   AEMIGAP_CONFIG_FIELDS(AEMIGAP_INI)
@@ -265,6 +340,7 @@ std::string config_help() {
     }
     std::string head = "  --" + f.name + " <" + f.type + ">";
     os << head << std::string(head.size() < 32 ? 32 - head.size() : 1, ' ') << f.help
+       << (f.values.empty() ? "" : " [" + f.values + "]")
        << " [default: " << (f.default_value.empty() ? "\"\"" : f.default_value) << "]\n";
   }
   return os.str();
@@ -282,12 +358,14 @@ std::string config_markdown() {
   for (const auto& f : config_fields()) {
     if (f.section != section) {
       section = f.section;
-      os << "\n## " << section << "\n\n| option | type | default | description |\n|---|---|---|---|\n";
+      os << "\n## " << section << "\n\n| option | type | values | default | description |\n|---|---|---|---|---|\n";
     }
-    std::string help = f.help;
-    for (std::size_t p = 0; (p = help.find('|', p)) != std::string::npos; p += 2) help.replace(p, 1, "\\|");
-    os << "| `" << f.name << "` | " << f.type << " | `" << f.default_value << "` | " << help
-       << (f.kind == FieldKind::Path ? " (path)" : "") << " |\n";
+    auto cell = [](std::string t) {
+      for (std::size_t p = 0; (p = t.find('|', p)) != std::string::npos; p += 2) t.replace(p, 1, "\\|");
+      return t;
+    };
+    os << "| `" << f.name << "` | " << f.type << " | " << cell(f.values) << " | `" << f.default_value << "` | "
+       << cell(f.help) << (f.kind == FieldKind::Path ? " (path)" : "") << " |\n";
   }
   return os.str();
 }

@@ -2,8 +2,10 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
+#include <vector>
 
 namespace aemigap {
 
@@ -33,6 +35,22 @@ int resolve_threads(int configured) {
   if (!local) local = env_int("SLURM_STEP_TASKS_PER_NODE");  // srun: "4" or "4(x2)" or "4,3": the first node's count
   if (local > 1 && cores >= static_cast<int>(std::thread::hardware_concurrency())) cores /= local;
   return cores > 0 ? cores : 1;
+}
+
+}  // namespace aemigap
+
+namespace aemigap {
+
+void parallel_slices(std::size_t n, int threads, const std::function<void(std::size_t, std::size_t)>& fn,
+                     std::size_t min_per_thread) {
+  const std::size_t per = std::max<std::size_t>(1, min_per_thread);
+  const int nt = std::max(1, std::min<int>(threads, static_cast<int>((n + per - 1) / per)));
+  std::vector<std::thread> pool;
+  for (int k = 1; k < nt; ++k)
+    pool.emplace_back(fn, n * static_cast<std::size_t>(k) / static_cast<std::size_t>(nt),
+                      n * static_cast<std::size_t>(k + 1) / static_cast<std::size_t>(nt));
+  fn(0, n / static_cast<std::size_t>(nt));
+  for (auto& t : pool) t.join();
 }
 
 }  // namespace aemigap

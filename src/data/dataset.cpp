@@ -11,6 +11,8 @@
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/store.hpp"
+#include "aemigap/core/store_schema.hpp"
+#include "aemigap/core/text.hpp"
 #include "aemigap/data/fasta.hpp"
 #include "aemigap/data/pairs.hpp"
 
@@ -54,7 +56,7 @@ Dataset ingest(const Config& cfg, IngestReport* report_out) {
 
   std::size_t dup_m = 0, dup_g = 0;
   auto mirna_fa = read_fasta(cfg.mirna_fasta, Alphabet::Rna, &dup_m);
-  auto gene_fa = read_fasta(cfg.gene_fasta, cfg.gene_alphabet == "protein" ? Alphabet::Protein : Alphabet::Nucleotide,
+  auto gene_fa = read_fasta(cfg.gene_fasta, cfg.gene_alphabet == GeneAlphabet::Protein ? Alphabet::Protein : Alphabet::Nucleotide,
                             &dup_g);
   rep.fasta_mirnas = mirna_fa.size();
   rep.fasta_genes = gene_fa.size();
@@ -68,11 +70,11 @@ Dataset ingest(const Config& cfg, IngestReport* report_out) {
   if (!cfg.aliases.empty()) aliases = read_aliases(cfg.aliases);
   rep.aliases = aliases.size();
 
-  PairFormat fmt = resolve_pair_format(cfg.pairs, cfg.pairs_format);
+  PairsFormat fmt = resolve_pair_format(cfg.pairs, cfg.pairs_format);
   PairReadStats pst;
   auto raw = read_pairs(cfg.pairs, fmt, &pst);
   rep.pairs_path = cfg.pairs;
-  rep.pairs_format = pair_format_name(fmt);
+  rep.pairs_format = name_of(fmt);
   rep.pair_records = pst.records;
   rep.skipped_species = pst.skipped_species;
 
@@ -140,28 +142,28 @@ Dataset ingest(const Config& cfg, IngestReport* report_out) {
 }
 
 void write_dataset(Store& s, const Dataset& d) {
-  s.write_strings("/mirna/name", d.mirna_names);
-  s.write_strings("/mirna/sequence", d.mirna_sequences);
-  s.write_strings("/gene/name", d.gene_names);
-  s.write_strings("/gene/symbols", d.gene_symbols);
-  s.write_strings("/gene/sequence", d.gene_sequences);
-  write_pair_table(s, "/pairs/positive", d.positives);
-  s.set_attr("/pairs", "n_positive", static_cast<std::int64_t>(d.positives.size()));
-  s.set_attr("/pairs", "n_mirna", static_cast<std::int64_t>(d.n_mirna()));
-  s.set_attr("/pairs", "n_gene", static_cast<std::int64_t>(d.n_gene()));
-  s.set_attr("/pairs", "n_unknown_pool", static_cast<std::int64_t>(d.pool_size()));
+  s.write_strings(schema::kMirnaName, d.mirna_names);
+  s.write_strings(schema::kMirnaSequence, d.mirna_sequences);
+  s.write_strings(schema::kGeneName, d.gene_names);
+  s.write_strings(schema::kGeneSymbols, d.gene_symbols);
+  s.write_strings(schema::kGeneSequence, d.gene_sequences);
+  write_pair_table(s, schema::kPositives, d.positives);
+  s.set_attr(schema::kPairs, schema::kAttrNPositive, static_cast<std::int64_t>(d.positives.size()));
+  s.set_attr(schema::kPairs, schema::kAttrNMirna, static_cast<std::int64_t>(d.n_mirna()));
+  s.set_attr(schema::kPairs, schema::kAttrNGene, static_cast<std::int64_t>(d.n_gene()));
+  s.set_attr(schema::kPairs, schema::kAttrNUnknownPool, static_cast<std::int64_t>(d.pool_size()));
 }
 
 Dataset read_dataset(const Store& s) {
-  if (!s.exists("/pairs/positive"))
+  if (!s.exists(schema::kPositives))
     throw InputError(s.path(), 0, "store has no ingested dataset (/pairs/positive): run `aemigap ingest` first");
   Dataset d;
-  d.mirna_names = s.read_strings("/mirna/name");
-  d.mirna_sequences = s.read_strings("/mirna/sequence");
-  d.gene_names = s.read_strings("/gene/name");
-  d.gene_symbols = s.read_strings("/gene/symbols");
-  d.gene_sequences = s.read_strings("/gene/sequence");
-  d.positives = read_pair_table(s, "/pairs/positive");
+  d.mirna_names = s.read_strings(schema::kMirnaName);
+  d.mirna_sequences = s.read_strings(schema::kMirnaSequence);
+  d.gene_names = s.read_strings(schema::kGeneName);
+  d.gene_symbols = s.read_strings(schema::kGeneSymbols);
+  d.gene_sequences = s.read_strings(schema::kGeneSequence);
+  d.positives = read_pair_table(s, schema::kPositives);
   for (std::size_t i = 0; i < d.positives.size(); ++i) {
     const auto& p = d.positives[i];
     if (p[0] < 0 || static_cast<std::uint64_t>(p[0]) >= d.n_mirna() || p[1] < 0 || static_cast<std::uint64_t>(p[1]) >= d.n_gene())
@@ -178,7 +180,7 @@ void write_pair_table(Store& s, const std::string& name, const std::vector<PairI
     flat.push_back(p[1]);
   }
   s.write(name, flat, {pairs.size(), 2});
-  s.set_attr(name, "columns", std::string("mirna_index,gene_index"));
+  s.set_attr(name, schema::kAttrColumns, std::string("mirna_index,gene_index"));
 }
 
 std::vector<PairIndex> read_pair_table(const Store& s, const std::string& name) {
@@ -188,6 +190,41 @@ std::vector<PairIndex> read_pair_table(const Store& s, const std::string& name) 
   std::vector<PairIndex> out(dims[0]);
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = {flat[2 * i], flat[2 * i + 1]};
   return out;
+}
+
+std::optional<std::size_t> find_gene(const Dataset& d, std::string_view name) {
+  for (std::size_t g = 0; g < d.gene_names.size(); ++g) {
+    if (d.gene_names[g] == name) return g;
+    for (auto sym : split(d.gene_symbols[g], ';'))
+      if (sym == name) return g;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> find_mirna(const Dataset& d, std::string_view name) {
+  for (std::size_t m = 0; m < d.mirna_names.size(); ++m)
+    if (d.mirna_names[m] == name) return m;
+  return std::nullopt;
+}
+
+namespace {
+[[noreturn]] void unknown_name(const char* what, const std::string& name, const std::vector<std::string>& names,
+                               const std::string& context) {
+  auto close = closest_matches(name, names, 3);
+  std::string hint;
+  for (std::size_t i = 0; i < close.size(); ++i) hint += (i ? ", " : " (did you mean ") + close[i];
+  throw ConfigError(context + "unknown " + what + " '" + name + "'" + (hint.empty() ? "" : hint + "?)"));
+}
+}  // namespace
+
+std::size_t require_gene(const Dataset& d, const std::string& name, const std::string& context) {
+  if (auto g = find_gene(d, name)) return *g;
+  unknown_name("gene", name, d.gene_names, context);
+}
+
+std::size_t require_mirna(const Dataset& d, const std::string& name, const std::string& context) {
+  if (auto m = find_mirna(d, name)) return *m;
+  unknown_name("miRNA", name, d.mirna_names, context);
 }
 
 }  // namespace aemigap

@@ -1,6 +1,7 @@
 #include "aemigap/data/fasta.hpp"
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <unordered_map>
 
@@ -55,6 +56,22 @@ std::string describe_byte(char c) {
 }
 
 }  // namespace
+
+std::string normalise_sequence(std::string_view raw, Alphabet alphabet) {
+  const auto table = letter_table(alphabet);
+  std::string out;
+  std::size_t pos = 0;
+  for (char c : raw) {
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    ++pos;
+    const char n = table[static_cast<unsigned char>(c)];
+    if (!n)
+      throw ConfigError("sequence: " + describe_byte(c) + " at position " + std::to_string(pos) + " is not a letter of " +
+                        alphabet_name(alphabet));
+    out += n;
+  }
+  return out;
+}
 
 std::vector<FastaRecord> read_fasta(const std::string& path, Alphabet alphabet, std::size_t* merged_duplicates) {
   const auto table = letter_table(alphabet);

@@ -6,25 +6,13 @@
 
 namespace aemigap {
 
-const char* pair_format_name(PairFormat f) {
-  switch (f) {
-    case PairFormat::Tsv: return "tsv";
-    case PairFormat::Gmt: return "gmt";
-    case PairFormat::MtiCsv: return "mti-csv";
-  }
-  return "?";
-}
-
-PairFormat resolve_pair_format(const std::string& path, const std::string& configured) {
-  if (configured == "tsv") return PairFormat::Tsv;
-  if (configured == "gmt") return PairFormat::Gmt;
-  if (configured == "mti-csv") return PairFormat::MtiCsv;
-  if (configured != "auto") throw ConfigError("option 'pairs-format': unknown format '" + configured + "'");
+PairsFormat resolve_pair_format(const std::string& path, PairsFormat configured) {
+  if (configured != PairsFormat::Auto) return configured;
   std::string name = to_lower(path);
   if (ends_with(name, ".gz")) name.resize(name.size() - 3);
-  if (ends_with(name, ".tsv") || ends_with(name, ".txt")) return PairFormat::Tsv;
-  if (ends_with(name, ".gmt")) return PairFormat::Gmt;
-  if (ends_with(name, ".csv")) return PairFormat::MtiCsv;
+  if (ends_with(name, ".tsv") || ends_with(name, ".txt")) return PairsFormat::Tsv;
+  if (ends_with(name, ".gmt")) return PairsFormat::Gmt;
+  if (ends_with(name, ".csv")) return PairsFormat::MtiCsv;
   throw InputError(path, 0,
                    "unknown pair-table format (extension is not .tsv, .txt, .gmt or .csv); "
                    "set pairs-format to tsv, gmt or mti-csv");
@@ -137,16 +125,16 @@ void read_mti_csv(LineReader& in, std::vector<RawPair>& out, PairReadStats& st) 
 
 }  // namespace
 
-std::vector<RawPair> read_pairs(const std::string& path, PairFormat format, PairReadStats* stats) {
+std::vector<RawPair> read_pairs(const std::string& path, PairsFormat format, PairReadStats* stats) {
   LineReader in(path);
   std::vector<RawPair> out;
   PairReadStats st;
   switch (format) {
-    case PairFormat::Tsv: read_tsv(in, out, st); break;
-    case PairFormat::Gmt: read_gmt(in, out, st); break;
-    case PairFormat::MtiCsv: read_mti_csv(in, out, st); break;
+    case PairsFormat::Tsv: read_tsv(in, out, st); break;
+    case PairsFormat::Gmt: read_gmt(in, out, st); break;
+    case PairsFormat::MtiCsv: read_mti_csv(in, out, st); break;
   }
-  if (out.empty()) throw InputError(path, 0, std::string("no pairs found (format ") + pair_format_name(format) + ")");
+  if (out.empty()) throw InputError(path, 0, std::string("no pairs found (format ") + name_of(format) + ")");
   if (stats) *stats = st;
   return out;
 }

@@ -7,11 +7,14 @@
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/store.hpp"
+#include "aemigap/core/store_schema.hpp"
 #include "aemigap/data/dataset.hpp"
 
 namespace aemigap::embed {
 
-char gene_namespace(const Config& cfg) { return cfg.gene_alphabet == "protein" ? 'p' : 'd'; }
+namespace sc = schema;
+
+char gene_namespace(const Config& cfg) { return cfg.gene_alphabet == GeneAlphabet::Protein ? 'p' : 'd'; }
 
 Doc2VecOptions doc2vec_options(const Config& cfg, int threads, bool mirna) {
   Doc2VecOptions o;
@@ -19,7 +22,7 @@ Doc2VecOptions doc2vec_options(const Config& cfg, int threads, bool mirna) {
   o.window = mirna && cfg.embed_mirna_window > 0 ? cfg.embed_mirna_window : cfg.embed_window;
   o.negative = cfg.embed_negative;
   o.epochs = mirna && cfg.embed_mirna_epochs > 0 ? cfg.embed_mirna_epochs : cfg.embed_epochs;
-  o.dm = cfg.embed_mode == "dm";
+  o.dm = cfg.embed_mode == EmbedMode::Dm;
   o.dm_mean = cfg.embed_dm_mean;
   o.alpha = cfg.embed_alpha;
   o.min_alpha = cfg.embed_min_alpha;
@@ -86,60 +89,60 @@ namespace {
 void write_model(Store& s, const std::string& group, const KindModel& k) {
   const std::uint64_t dims = static_cast<std::uint64_t>(k.model.dims());
   const auto& o = k.model.options();
-  s.write_strings(group + "/vocab", k.corpus.vocab);
+  s.write_strings(group + sc::kEmbedVocab, k.corpus.vocab);
   std::vector<std::int64_t> counts(k.model.word_counts.begin(), k.model.word_counts.end());
-  s.write(group + "/word_counts", counts, {counts.size()});
-  s.write(group + "/word_vectors", k.model.word_vectors, {k.corpus.vocab.size(), dims});
-  s.write(group + "/output_weights", k.model.output_weights, {k.corpus.vocab.size(), dims});
-  s.set_attr(group, "window", static_cast<std::int64_t>(o.window));
-  s.set_attr(group, "epochs", static_cast<std::int64_t>(o.epochs));
-  s.set_attr(group, "seed", static_cast<std::int64_t>(o.seed));
-  s.set_attr(group, "threads", static_cast<std::int64_t>(o.threads));
-  s.set_attr(group, "words_per_epoch", static_cast<std::int64_t>(k.corpus.total_words()));
-  s.set_attr(group, "train_seconds", k.model.train_seconds);
-  s.set_attr(group, "words_per_second",
+  s.write(group + sc::kEmbedWordCounts, counts, {counts.size()});
+  s.write(group + sc::kEmbedWordVectors, k.model.word_vectors, {k.corpus.vocab.size(), dims});
+  s.write(group + sc::kEmbedOutputWeights, k.model.output_weights, {k.corpus.vocab.size(), dims});
+  s.set_attr(group, sc::kAttrWindow, static_cast<std::int64_t>(o.window));
+  s.set_attr(group, sc::kAttrEpochs, static_cast<std::int64_t>(o.epochs));
+  s.set_attr(group, sc::kAttrSeed, static_cast<std::int64_t>(o.seed));
+  s.set_attr(group, sc::kAttrThreads, static_cast<std::int64_t>(o.threads));
+  s.set_attr(group, sc::kAttrWordsPerEpoch, static_cast<std::int64_t>(k.corpus.total_words()));
+  s.set_attr(group, sc::kAttrTrainSeconds, k.model.train_seconds);
+  s.set_attr(group, sc::kAttrWordsPerSecond,
              k.model.train_seconds > 0 ? static_cast<double>(k.model.words_trained) / k.model.train_seconds : 0.0);
 }
 }  // namespace
 
 void write_embeddings(Store& s, const Embeddings& e, const Config& cfg) {
   const std::uint64_t dims = static_cast<std::uint64_t>(cfg.embed_dims);
-  s.write("/mirna/embedding", e.mirna, {e.mirna.size() / dims, dims});
-  s.write("/gene/embedding", e.gene, {e.gene.size() / dims, dims});
-  write_model(s, "/embed/mirna", e.mirna_model);
-  write_model(s, "/embed/gene", e.gene_model);
-  s.set_attr("/embed/mirna", "namespace", std::string(1, kMirnaNs));
-  s.set_attr("/embed/gene", "namespace", std::string(1, gene_namespace(cfg)));
-  for (const char* obj : {"/mirna/embedding", "/gene/embedding", "/embed"}) {
-    s.set_attr(obj, "k", static_cast<std::int64_t>(cfg.embed_k));
-    s.set_attr(obj, "frames", static_cast<std::int64_t>(cfg.embed_frames));
-    s.set_attr(obj, "dims", static_cast<std::int64_t>(dims));
-    s.set_attr(obj, "negative", static_cast<std::int64_t>(cfg.embed_negative));
-    s.set_attr(obj, "min_count", static_cast<std::int64_t>(cfg.embed_min_count));
-    s.set_attr(obj, "mode", cfg.embed_mode);
-    s.set_attr(obj, "dm_mean", static_cast<std::int64_t>(cfg.embed_dm_mean));
-    s.set_attr(obj, "alpha", cfg.embed_alpha);
-    s.set_attr(obj, "min_alpha", cfg.embed_min_alpha);
-    s.set_attr(obj, "sample", cfg.embed_sample);
-    s.set_attr(obj, "deterministic", static_cast<std::int64_t>(cfg.deterministic));
+  s.write(sc::kMirnaEmbedding, e.mirna, {e.mirna.size() / dims, dims});
+  s.write(sc::kGeneEmbedding, e.gene, {e.gene.size() / dims, dims});
+  write_model(s, sc::kEmbedMirna, e.mirna_model);
+  write_model(s, sc::kEmbedGene, e.gene_model);
+  s.set_attr(sc::kEmbedMirna, sc::kAttrNamespace, std::string(1, kMirnaNs));
+  s.set_attr(sc::kEmbedGene, sc::kAttrNamespace, std::string(1, gene_namespace(cfg)));
+  for (const char* obj : {sc::kMirnaEmbedding, sc::kGeneEmbedding, sc::kEmbed}) {
+    s.set_attr(obj, sc::kAttrK, static_cast<std::int64_t>(cfg.embed_k));
+    s.set_attr(obj, sc::kAttrFrames, static_cast<std::int64_t>(cfg.embed_frames));
+    s.set_attr(obj, sc::kAttrDims, static_cast<std::int64_t>(dims));
+    s.set_attr(obj, sc::kAttrNegative, static_cast<std::int64_t>(cfg.embed_negative));
+    s.set_attr(obj, sc::kAttrMinCount, static_cast<std::int64_t>(cfg.embed_min_count));
+    s.set_attr(obj, sc::kAttrMode, std::string(name_of(cfg.embed_mode)));
+    s.set_attr(obj, sc::kAttrDmMean, static_cast<std::int64_t>(cfg.embed_dm_mean));
+    s.set_attr(obj, sc::kAttrAlpha, cfg.embed_alpha);
+    s.set_attr(obj, sc::kAttrMinAlpha, cfg.embed_min_alpha);
+    s.set_attr(obj, sc::kAttrSample, cfg.embed_sample);
+    s.set_attr(obj, sc::kAttrDeterministic, static_cast<std::int64_t>(cfg.deterministic));
   }
-  s.set_attr("/mirna/embedding", "window", static_cast<std::int64_t>(e.mirna_model.model.options().window));
-  s.set_attr("/mirna/embedding", "epochs", static_cast<std::int64_t>(e.mirna_model.model.options().epochs));
-  s.set_attr("/gene/embedding", "window", static_cast<std::int64_t>(e.gene_model.model.options().window));
-  s.set_attr("/gene/embedding", "epochs", static_cast<std::int64_t>(e.gene_model.model.options().epochs));
+  s.set_attr(sc::kMirnaEmbedding, sc::kAttrWindow, static_cast<std::int64_t>(e.mirna_model.model.options().window));
+  s.set_attr(sc::kMirnaEmbedding, sc::kAttrEpochs, static_cast<std::int64_t>(e.mirna_model.model.options().epochs));
+  s.set_attr(sc::kGeneEmbedding, sc::kAttrWindow, static_cast<std::int64_t>(e.gene_model.model.options().window));
+  s.set_attr(sc::kGeneEmbedding, sc::kAttrEpochs, static_cast<std::int64_t>(e.gene_model.model.options().epochs));
   if (e.family.queries > 0) {
-    s.set_attr("/embed", "seed_family_precision_at_5", e.family.precision);
-    s.set_attr("/embed", "seed_family_precision_at_5_kmer_counts", e.family_kmer_baseline.precision);
-    s.set_attr("/embed", "seed_family_queries", static_cast<std::int64_t>(e.family.queries));
+    s.set_attr(sc::kEmbed, sc::kAttrFamilyPrecision, e.family.precision);
+    s.set_attr(sc::kEmbed, sc::kAttrFamilyPrecisionKmer, e.family_kmer_baseline.precision);
+    s.set_attr(sc::kEmbed, sc::kAttrFamilyQueries, static_cast<std::int64_t>(e.family.queries));
   }
 }
 
 void read_embeddings(const Store& s, std::vector<float>& mirna, std::vector<float>& gene, std::size_t& dims) {
-  if (!s.exists("/mirna/embedding") || !s.exists("/gene/embedding"))
+  if (!s.exists(sc::kMirnaEmbedding) || !s.exists(sc::kGeneEmbedding))
     throw InputError(s.path(), 0, "store has no embeddings (/mirna/embedding): run `aemigap embed` first");
   std::vector<std::uint64_t> dm, dg;
-  mirna = s.read<float>("/mirna/embedding", &dm);
-  gene = s.read<float>("/gene/embedding", &dg);
+  mirna = s.read<float>(sc::kMirnaEmbedding, &dm);
+  gene = s.read<float>(sc::kGeneEmbedding, &dg);
   if (dm.size() != 2 || dg.size() != 2 || dm[1] != dg[1])
     throw InputError(s.path(), 0, "/mirna/embedding and /gene/embedding must be [n, dims] with equal dims");
   dims = dm[1];

@@ -9,38 +9,6 @@
 
 namespace aemigap::eval {
 
-std::vector<float> baseline_scores(const std::string& name, const std::vector<PairIndex>& pairs,
-                                   const std::vector<PairIndex>& train, std::uint64_t n_mirna, std::uint64_t n_gene,
-                                   const std::vector<float>& mirna_emb, const std::vector<float>& gene_emb,
-                                   std::size_t dims, std::uint64_t seed) {
-  std::vector<float> s(pairs.size());
-  std::vector<double> deg_m(n_mirna, 0), deg_g(n_gene, 0);
-  for (const auto& p : train) deg_m[static_cast<std::size_t>(p[0])] += 1, deg_g[static_cast<std::size_t>(p[1])] += 1;
-  if (name == "gene-popularity") {
-    for (std::size_t i = 0; i < pairs.size(); ++i) s[i] = static_cast<float>(deg_g[static_cast<std::size_t>(pairs[i][1])]);
-  } else if (name == "degree-product") {
-    for (std::size_t i = 0; i < pairs.size(); ++i)
-      s[i] = static_cast<float>(deg_m[static_cast<std::size_t>(pairs[i][0])] * deg_g[static_cast<std::size_t>(pairs[i][1])]);
-  } else if (name == "embedding-distance") {
-    AEMIGAP_CHECK(mirna_emb.size() == n_mirna * dims && gene_emb.size() == n_gene * dims, "embedding shapes");
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
-      const float* a = &mirna_emb[static_cast<std::size_t>(pairs[i][0]) * dims];
-      const float* b = &gene_emb[static_cast<std::size_t>(pairs[i][1]) * dims];
-      double d = 0;
-      for (std::size_t k = 0; k < dims; ++k) d += (static_cast<double>(a[k]) - b[k]) * (static_cast<double>(a[k]) - b[k]);
-      s[i] = static_cast<float>(-std::sqrt(d));
-    }
-  } else if (name == "random") {
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
-      std::uint64_t x = seed ^ (static_cast<std::uint64_t>(pairs[i][0]) << 32) ^ static_cast<std::uint64_t>(pairs[i][1]);
-      s[i] = static_cast<float>(splitmix64(x) >> 40) / 16777216.0f;
-    }
-  } else {
-    throw ConfigError("unknown baseline '" + name + "' (gene-popularity | degree-product | embedding-distance | random)");
-  }
-  return s;
-}
-
 namespace {
 
 // Solves A x = b for a symmetric positive definite A [f x f] (Cholesky, in place).

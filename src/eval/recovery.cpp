@@ -9,20 +9,20 @@
 
 namespace aemigap::eval {
 
-Split holdout_split(const std::vector<PairIndex>& positives, const std::string& kind, double fraction,
+Split holdout_split(const std::vector<PairIndex>& positives, RecoverySplit kind, double fraction,
                     std::uint64_t seed) {
   AEMIGAP_CHECK(fraction > 0 && fraction < 1, "hold-out fraction must be in (0, 1)");
   Split s;
   s.kind = kind;
   std::vector<std::uint8_t> out(positives.size(), 0);
   Rng rng(seed, 0x5e11);
-  if (kind == "random") {
+  if (kind == RecoverySplit::Random) {
     std::vector<std::size_t> idx(positives.size());
     std::iota(idx.begin(), idx.end(), 0);
     shuffle(idx, rng);
     const auto k = static_cast<std::size_t>(std::llround(fraction * static_cast<double>(positives.size())));
     for (std::size_t i = 0; i < k; ++i) out[idx[i]] = 1;
-  } else if (kind == "mirna-stratified" || kind == "cold-mirna") {
+  } else {
     // Positives are sorted by miRNA: one contiguous run per miRNA.
     std::vector<std::pair<std::size_t, std::size_t>> runs;
     for (std::size_t i = 0; i < positives.size();) {
@@ -31,7 +31,7 @@ Split holdout_split(const std::vector<PairIndex>& positives, const std::string& 
       runs.emplace_back(i, j);
       i = j;
     }
-    if (kind == "mirna-stratified") {
+    if (kind == RecoverySplit::MirnaStratified) {
       for (auto [a, b] : runs) {
         std::vector<std::size_t> idx(b - a);
         std::iota(idx.begin(), idx.end(), a);
@@ -49,8 +49,6 @@ Split holdout_split(const std::vector<PairIndex>& positives, const std::string& 
       for (std::size_t i = 0; i < k; ++i)
         for (std::size_t p = runs[r[i]].first; p < runs[r[i]].second; ++p) out[p] = 1;
     }
-  } else {
-    throw ConfigError("unknown hold-out split '" + kind + "' (random | mirna-stratified | cold-mirna)");
   }
   for (std::size_t i = 0; i < positives.size(); ++i) (out[i] ? s.held : s.train).push_back(positives[i]);
   std::sort(s.train.begin(), s.train.end());

@@ -4,7 +4,7 @@
 
 namespace aemigap::model {
 
-AutoencoderImpl::AutoencoderImpl(const AutoencoderOptions& o) : options(o) {
+AutoencoderImpl::AutoencoderImpl(const AutoencoderSpec& o) : options(o) {
   std::vector<int> widths{o.input};
   widths.insert(widths.end(), o.hidden.begin(), o.hidden.end());
   widths.push_back(o.latent);
@@ -27,25 +27,7 @@ AutoencoderImpl::AutoencoderImpl(const AutoencoderOptions& o) : options(o) {
 torch::Tensor AutoencoderImpl::encode(const torch::Tensor& x) { return encoder->forward(x); }
 torch::Tensor AutoencoderImpl::forward(const torch::Tensor& x) { return decoder->forward(encoder->forward(x)); }
 
-Arch parse_arch(const std::string& name) {
-  if (name == "lstm") return Arch::Lstm;
-  if (name == "bilstm") return Arch::BiLstm;
-  if (name == "gru") return Arch::Gru;
-  if (name == "transformer") return Arch::Transformer;
-  throw ConfigError("unknown classifier '" + name + "' (lstm | bilstm | gru | transformer)");
-}
-
-const char* arch_name(Arch a) {
-  switch (a) {
-    case Arch::Lstm: return "lstm";
-    case Arch::BiLstm: return "bilstm";
-    case Arch::Gru: return "gru";
-    case Arch::Transformer: return "transformer";
-  }
-  return "?";
-}
-
-SequenceClassifierImpl::SequenceClassifierImpl(const ClassifierOptions& o) : options(o) {
+SequenceClassifierImpl::SequenceClassifierImpl(const ClassifierSpec& o) : options(o) {
   proj = register_module("proj", torch::nn::Linear(o.step_width, o.hidden));
   int out_width = o.hidden;
   switch (o.arch) {

@@ -7,6 +7,7 @@
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/store.hpp"
+#include "aemigap/core/store_schema.hpp"
 #include "aemigap/data/dataset.hpp"
 #include "aemigap/dist/communicator.hpp"
 
@@ -26,7 +27,7 @@ std::string NegativesResult::report() const {
                 "candidates        %llu\n"
                 "drawn             %llu negatives (requested %llu)\n"
                 "scan              %.2f s for the whole pool (%.1f M pairs/s); stage %.2f s\n",
-                method.c_str(), thresholds.euclidean, thresholds.cosine, thresholds.mahalanobis,
+                name_of(method), thresholds.euclidean, thresholds.cosine, thresholds.mahalanobis,
                 static_cast<unsigned long long>(counts.pool), static_cast<unsigned long long>(counts.above_euclidean),
                 pct(counts.above_euclidean), static_cast<unsigned long long>(counts.above_cosine), pct(counts.above_cosine),
                 static_cast<unsigned long long>(counts.above_mahalanobis), pct(counts.above_mahalanobis),
@@ -37,17 +38,25 @@ std::string NegativesResult::report() const {
   return buf;
 }
 
+NegativesOptions NegativesOptions::from(const Config& cfg) {
+  NegativesOptions o;
+  o.method = cfg.negatives_method;
+  o.ratio = cfg.negatives_ratio;
+  o.seed = cfg.seed;
+  return o;
+}
+
 NegativesResult build_negatives(const Dataset& d, const std::vector<float>& mirna, const std::vector<float>& gene,
-                                std::size_t dims, const Config& cfg, dist::Communicator& comm, int threads) {
+                                std::size_t dims, const NegativesOptions& opt, dist::Communicator& comm, int threads) {
   Stopwatch total;
   NegativesResult r;
-  r.method = cfg.negatives_method;
+  r.method = opt.method;
   // Every rank fits the same whitening and thresholds from the same data: no messages needed.
   Whitening w = fit_whitening(mirna, gene, dims);
   r.whitening_ridge = w.ridge;
   auto wm = whiten(mirna, w), wg = whiten(gene, w);
   r.thresholds = positive_means(mirna, gene, wm, wg, dims, d.positives);
-  PoolScanner scanner(mirna, gene, wm, wg, dims, d.positives, r.thresholds, cfg.negatives_method == "uniform");
+  PoolScanner scanner(mirna, gene, wm, wg, dims, d.positives, r.thresholds, opt.method == NegativesMethod::Uniform);
 
   // Pass 1: candidates per row of this rank's block of miRNAs.
   auto range = dist::block_range(d.n_mirna(), comm.rank(), comm.size());
@@ -63,12 +72,12 @@ NegativesResult build_negatives(const Dataset& d, const std::vector<float>& mirn
   std::vector<std::uint64_t> row_counts = comm.allgatherv(my_counts);  // rank order = row order
 
   // The draw: the same ordinals on every rank.
-  r.requested = static_cast<std::uint64_t>(static_cast<double>(d.positives.size()) * cfg.negatives_ratio + 0.5);
+  r.requested = static_cast<std::uint64_t>(static_cast<double>(d.positives.size()) * opt.ratio + 0.5);
   std::uint64_t k = std::min(r.requested, r.counts.candidates);
   if (k < r.requested)
     log_warn("only " + std::to_string(r.counts.candidates) + " candidates for " + std::to_string(r.requested) +
              " requested negatives: taking all of them");
-  auto chosen = sample_ordinals(r.counts.candidates, k, cfg.seed);
+  auto chosen = sample_ordinals(r.counts.candidates, k, opt.seed);
 
   // Pass 2: this rank's chosen candidates, then everyone's, in row order.
   std::vector<std::uint64_t> base(range.end - range.begin);
@@ -94,23 +103,24 @@ NegativesResult build_negatives(const Dataset& d, const std::vector<float>& mirn
 }
 
 void write_negatives(Store& s, const NegativesResult& r) {
-  write_pair_table(s, "/pairs/negative", r.negatives);
-  const char* o = "/pairs/negative";
-  s.set_attr(o, "method", r.method);
-  s.set_attr(o, "threshold_euclidean", r.thresholds.euclidean);
-  s.set_attr(o, "threshold_cosine", r.thresholds.cosine);
-  s.set_attr(o, "threshold_mahalanobis", r.thresholds.mahalanobis);
-  s.set_attr(o, "n_pool", static_cast<std::int64_t>(r.counts.pool));
-  s.set_attr(o, "n_above_euclidean", static_cast<std::int64_t>(r.counts.above_euclidean));
-  s.set_attr(o, "n_above_cosine", static_cast<std::int64_t>(r.counts.above_cosine));
-  s.set_attr(o, "n_above_mahalanobis", static_cast<std::int64_t>(r.counts.above_mahalanobis));
-  s.set_attr(o, "n_above_all", static_cast<std::int64_t>(r.counts.above_all));
-  s.set_attr(o, "n_candidates", static_cast<std::int64_t>(r.counts.candidates));
-  s.set_attr(o, "n_requested", static_cast<std::int64_t>(r.requested));
-  s.set_attr(o, "n_drawn", static_cast<std::int64_t>(r.negatives.size()));
-  s.set_attr(o, "whitening_ridge", r.whitening_ridge);
-  s.set_attr(o, "scan_seconds", r.scan_seconds);
-  s.set_attr(o, "report", r.report());
+  namespace sc = schema;
+  write_pair_table(s, sc::kNegatives, r.negatives);
+  const char* o = sc::kNegatives;
+  s.set_attr(o, sc::kAttrMethod, std::string(name_of(r.method)));
+  s.set_attr(o, sc::kAttrThresholdEuclidean, r.thresholds.euclidean);
+  s.set_attr(o, sc::kAttrThresholdCosine, r.thresholds.cosine);
+  s.set_attr(o, sc::kAttrThresholdMahalanobis, r.thresholds.mahalanobis);
+  s.set_attr(o, sc::kAttrNPool, static_cast<std::int64_t>(r.counts.pool));
+  s.set_attr(o, sc::kAttrNAboveEuclidean, static_cast<std::int64_t>(r.counts.above_euclidean));
+  s.set_attr(o, sc::kAttrNAboveCosine, static_cast<std::int64_t>(r.counts.above_cosine));
+  s.set_attr(o, sc::kAttrNAboveMahalanobis, static_cast<std::int64_t>(r.counts.above_mahalanobis));
+  s.set_attr(o, sc::kAttrNAboveAll, static_cast<std::int64_t>(r.counts.above_all));
+  s.set_attr(o, sc::kAttrNCandidates, static_cast<std::int64_t>(r.counts.candidates));
+  s.set_attr(o, sc::kAttrNRequested, static_cast<std::int64_t>(r.requested));
+  s.set_attr(o, sc::kAttrNDrawn, static_cast<std::int64_t>(r.negatives.size()));
+  s.set_attr(o, sc::kAttrWhiteningRidge, r.whitening_ridge);
+  s.set_attr(o, sc::kAttrScanSeconds, r.scan_seconds);
+  s.set_attr(o, sc::kAttrReport, r.report());
 }
 
 }  // namespace aemigap::negatives

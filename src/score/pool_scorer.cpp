@@ -4,17 +4,16 @@
 
 #include <algorithm>
 
-#include <thread>
-
 #include "aemigap/core/error.hpp"
-#include "aemigap/score/lstm_infer.hpp"
-#include "aemigap/model/networks.hpp"
-#include "aemigap/train/models.hpp"
+#include "aemigap/core/threads.hpp"
+#include "aemigap/model/checkpoint.hpp"
+#include "aemigap/model/features.hpp"
+#include "aemigap/model/impl.hpp"
 
 namespace aemigap::score {
 
 struct PoolScorer::Impl {
-  const train::Checkpoint* ck;
+  const model::Checkpoint* ck;
   const std::vector<float>* mirna;
   const std::vector<float>* gene;
   std::size_t dims, ng, nm;
@@ -36,7 +35,7 @@ struct PoolScorer::Impl {
   torch::nn::Sequential ae_rest{nullptr};  // the encoder after its first Linear+ReLU
   torch::Tensor lat_center, lat_scale;     // robust scaler of the latent features
   torch::Tensor gene_scaled;     // [ng, dims] robust-scaled gene features
-  LstmStack stack;               // the LSTM fast path's own kernel (no LibTorch in the loop)
+  model::LstmStack stack;        // the LSTM fast path's own kernel (no LibTorch in the loop)
 };
 
 namespace {
@@ -44,15 +43,10 @@ torch::Tensor rows_tensor(const std::vector<float>& v, std::size_t n, std::size_
   return torch::from_blob(const_cast<float*>(v.data()), {static_cast<int64_t>(n), static_cast<int64_t>(d)}).clone();
 }
 torch::Tensor vec(const std::vector<float>& v) { return rows_tensor(v, 1, v.size()).squeeze(0); }
-
-struct Threads {
-  int old;
-  explicit Threads(int n) : old(torch::get_num_threads()) { torch::set_num_threads(std::max(1, n)); }
-  ~Threads() { torch::set_num_threads(old); }
-};
+using Threads = model::TorchThreads;
 }  // namespace
 
-PoolScorer::PoolScorer(const train::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,
+PoolScorer::PoolScorer(const model::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,
                        std::size_t dims, int threads)
     : impl_(std::make_unique<Impl>()) {
   auto& I = *impl_;
@@ -66,35 +60,26 @@ PoolScorer::PoolScorer(const train::Checkpoint& ck, const std::vector<float>& mi
   const auto& sp = ck.classifier.spec();
   I.width = sp.n_features;
   I.step = sp.step_width;
-  I.steps = (sp.n_features + sp.step_width - 1) / sp.step_width;
+  I.steps = sp.steps();
   I.hidden = sp.hidden;
   I.layers = sp.layers;
-  const bool recurrent = sp.arch == "lstm" || sp.arch == "gru";
-  const bool starts_with_mirna = ck.feature_set != "latent";
+  const bool recurrent = sp.arch == Arch::Lstm || sp.arch == Arch::Gru;
+  const bool starts_with_mirna = ck.feature_set != FeatureSet::Latent;
   if (!recurrent || !starts_with_mirna || dims % static_cast<std::size_t>(sp.step_width) != 0) return;
   I.fast = true;
-  I.is_lstm = sp.arch == "lstm";
+  I.is_lstm = sp.arch == Arch::Lstm;
   I.mirna_steps = static_cast<int>(dims / static_cast<std::size_t>(sp.step_width));
   Threads t(threads);
   torch::NoGradGuard ng;
-  auto& net = *static_cast<model::SequenceClassifierImpl*>(ck.classifier.module());
-
-  // Fold the projection into layer 0: W_ih (P s + b_p) + b_ih = (W_ih P) s + (W_ih b_p + b_ih).
-  auto P = net.proj->weight, bp = net.proj->bias;
-  auto fold = [&](auto& dst, auto& src) {
-    auto sparams = src->named_parameters();
-    for (auto& p : dst->named_parameters()) {
-      const auto& s = sparams[p.key()];
-      if (p.key() == "weight_ih_l0") p.value().copy_(torch::matmul(s, P));
-      else if (p.key() == "bias_ih_l0") p.value().copy_(s + torch::matmul(sparams["weight_ih_l0"], bp));
-      else p.value().copy_(s);
-    }
-  };
+  auto& net = *ck.classifier.impl().net;
   if (I.is_lstm) {
     I.stack = *ck.classifier.lstm_stack();  // the classifier's folded weights, for the kernel
-  } else {
+  } else {  // a GRU that takes the raw steps: the projection folded into its layer 0
     I.gru = torch::nn::GRU(torch::nn::GRUOptions(sp.step_width, sp.hidden).num_layers(sp.layers).batch_first(true));
-    fold(I.gru, net.gru);
+    auto src = net.gru->named_parameters();
+    auto [w0, b0] = model::fold_projection(net, src["weight_ih_l0"], src["bias_ih_l0"]);
+    for (auto& p : I.gru->named_parameters())
+      p.value().copy_(p.key() == "weight_ih_l0" ? w0 : p.key() == "bias_ih_l0" ? b0 : src[p.key()]);
     I.gru->eval();
   }
   I.head = net.head;
@@ -106,10 +91,10 @@ PoolScorer::PoolScorer(const train::Checkpoint& ck, const std::vector<float>& mi
   I.mirna_scaled = (rows_tensor(mirna, I.nm, dims) - center.narrow(0, 0, D)) / scale.narrow(0, 0, D);
   I.gene_scaled = (rows_tensor(gene, I.ng, dims) - center.narrow(0, D, D)) / scale.narrow(0, D, D);
 
-  I.latent = ck.feature_set == "pair+latent";
+  I.latent = ck.feature_set == FeatureSet::PairLatent;
   if (I.latent) {
     AEMIGAP_CHECK(ck.ae, "checkpoint with latent features lacks its autoencoder");
-    auto& ae = *static_cast<model::AutoencoderImpl*>(ck.ae->module());
+    auto& ae = *ck.ae->impl().net;
     const auto& mm = ck.ae->minmax();
     auto amin = vec(mm.center), arange = vec(mm.scale);
     auto mmin = ((rows_tensor(mirna, I.nm, dims) - amin.narrow(0, 0, D)) / arange.narrow(0, 0, D)).clamp(0, 1);
@@ -140,7 +125,7 @@ void PoolScorer::score_rows_plain(std::uint64_t r0, std::uint64_t r1, float* out
       m.push_back(static_cast<std::int32_t>(r));
       g.push_back(static_cast<std::int32_t>(j));
     }
-  auto x = train::pair_features(*I.mirna, *I.gene, I.dims, m, g, I.ck->feature_set, I.ck->ae.get());
+  auto x = model::pair_features(*I.mirna, *I.gene, I.dims, m, g, I.ck->feature_set, I.ck->ae.get());
   auto p = I.ck->classifier.predict_torch(x.data(), m.size(), I.threads);
   std::copy(p.begin(), p.end(), out);
 }
@@ -180,16 +165,10 @@ void score_row_fast(PoolScorer::Impl& I, std::uint64_t r, const std::int32_t* ge
     if (I.is_lstm) {
       // Gene tiles in parallel, each thread with its own buffers.
       const float* x = feats.data_ptr<float>();
-      const int nt = std::max(1, std::min<int>(I.threads, static_cast<int>((n + 47) / 48)));
-      std::vector<std::thread> pool;
-      for (int k = 0; k < nt; ++k) {
-        int64_t lo = n * k / nt, hi = n * (k + 1) / nt;
-        pool.emplace_back([&, lo, hi] {
-          I.stack.score(h0.data(), c0.data(), x + lo * total, static_cast<std::size_t>(hi - lo), static_cast<int>(rest),
-                        dst + lo);
-        });
-      }
-      for (auto& th : pool) th.join();
+      parallel_slices(static_cast<std::size_t>(n), I.threads, [&](std::size_t lo, std::size_t hi) {
+        I.stack.score(h0.data(), c0.data(), x + lo * static_cast<std::size_t>(total), hi - lo, static_cast<int>(rest),
+                      dst + lo);
+      });
     } else {
       auto xs = feats.view({n, rest, S});
       auto last = std::get<0>(I.gru->forward(xs, h.expand({I.layers, n, I.hidden}).contiguous())).select(1, -1);
@@ -215,7 +194,7 @@ void PoolScorer::score_pairs(const std::int32_t* mirna, const std::int32_t* gene
   if (n == 0) return;
   if (!I.fast) {
     std::vector<std::int32_t> m(mirna, mirna + n), g(gene, gene + n);
-    auto x = train::pair_features(*I.mirna, *I.gene, I.dims, m, g, I.ck->feature_set, I.ck->ae.get());
+    auto x = model::pair_features(*I.mirna, *I.gene, I.dims, m, g, I.ck->feature_set, I.ck->ae.get());
     auto p = I.ck->classifier.predict_torch(x.data(), n, I.threads);
     std::copy(p.begin(), p.end(), out);
     return;

@@ -134,6 +134,8 @@ seq=$("$py" -c "import h5py; print(h5py.File('ref.h5','r')['mirna/sequence'].ass
 [ "$(tail -n +2 seq.tsv | wc -l)" = 5 ] || { cat seq.tsv; echo "FAIL: --sequence"; exit 1; }
 tail -n +2 seq.tsv | awk -F'\t' '$3 < 0 || $3 > 1 { exit 1 }'
 if "$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --results-dir "$work/res" --sequence "XXXXXX" 2> err.txt; then exit 1; fi
+grep -q "'X' at position 1 is not a letter of RNA" err.txt || { cat err.txt; echo "FAIL: unclear --sequence error"; exit 1; }
+if "$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --results-dir "$work/res" --sequence "NNNNNN" 2> err.txt; then exit 1; fi
 grep -q "vocabulary" err.txt || { cat err.txt; echo "FAIL: unclear --sequence error"; exit 1; }
 echo "query --sequence: inferred and scored"
 # ranker als (the default): the ALS percentile alone

@@ -14,7 +14,7 @@ TEST(Config, DefaultsComeFromTheFieldTable) {
   Config c = parse_config({});
   EXPECT_EQ(c.store, (std::filesystem::current_path() / "aemigap.h5").string());  // absolute
   EXPECT_EQ(c.seed, 42u);
-  EXPECT_EQ(c.pairs_format, "auto");
+  EXPECT_EQ(c.pairs_format, PairsFormat::Auto);
   bool found = false;
   for (const auto& f : config_fields())
     if (f.name == "seed") {
@@ -31,8 +31,8 @@ TEST(Config, CommandLineOverridesFileOverridesDefault) {
   Config c = parse_config({"--config", ini, "--seed", "9"});
   EXPECT_EQ(c.seed, 9u);        // command line
   EXPECT_EQ(c.threads, 3);      // file
-  EXPECT_EQ(c.log_level, "debug");
-  EXPECT_EQ(c.pairs_format, "auto");  // default
+  EXPECT_EQ(c.log_level, LogLevel::debug);
+  EXPECT_EQ(c.pairs_format, PairsFormat::Auto);  // default
 }
 
 TEST(Config, PathsInAFileAreRelativeToTheFile) {

@@ -9,6 +9,7 @@
 
 #include "aemigap/core/rng.hpp"
 #include "aemigap/eval/baselines.hpp"
+#include "aemigap/eval/sources.hpp"
 #include "aemigap/eval/recovery.hpp"
 
 using namespace aemigap;
@@ -57,7 +58,7 @@ double brute_auc(const std::vector<float>& s, const std::vector<std::uint8_t>& y
 
 TEST(Split, RandomIsDisjointAndTheRequestedShare) {
   auto pos = toy_positives(60, 200, 3);
-  auto sp = holdout_split(pos, "random", 0.2, 11);
+  auto sp = holdout_split(pos, RecoverySplit::Random, 0.2, 11);
   EXPECT_EQ(sp.train.size() + sp.held.size(), pos.size());
   EXPECT_EQ(sp.held.size(), static_cast<std::size_t>(std::llround(0.2 * static_cast<double>(pos.size()))));
   std::vector<PairIndex> all = sp.train;
@@ -67,13 +68,13 @@ TEST(Split, RandomIsDisjointAndTheRequestedShare) {
   EXPECT_TRUE(std::is_sorted(sp.train.begin(), sp.train.end()));
   EXPECT_TRUE(std::is_sorted(sp.held.begin(), sp.held.end()));
   // Seeded: the same seed gives the same split, another seed another one.
-  EXPECT_EQ(holdout_split(pos, "random", 0.2, 11).held, sp.held);
-  EXPECT_NE(holdout_split(pos, "random", 0.2, 12).held, sp.held);
+  EXPECT_EQ(holdout_split(pos, RecoverySplit::Random, 0.2, 11).held, sp.held);
+  EXPECT_NE(holdout_split(pos, RecoverySplit::Random, 0.2, 12).held, sp.held);
 }
 
 TEST(Split, StratifiedKeepsEveryMirnaInTraining) {
   auto pos = toy_positives(80, 150, 5);
-  auto sp = holdout_split(pos, "mirna-stratified", 0.5, 7);
+  auto sp = holdout_split(pos, RecoverySplit::MirnaStratified, 0.5, 7);
   std::map<int, int> train, held, total;
   for (auto& p : pos) ++total[p[0]];
   for (auto& p : sp.train) ++train[p[0]];
@@ -87,20 +88,19 @@ TEST(Split, StratifiedKeepsEveryMirnaInTraining) {
 
 TEST(Split, ColdMirnaHoldsOutWholeMirnas) {
   auto pos = toy_positives(100, 150, 9);
-  auto sp = holdout_split(pos, "cold-mirna", 0.1, 3);
+  auto sp = holdout_split(pos, RecoverySplit::ColdMirna, 0.1, 3);
   std::set<int> held_m, train_m;
   for (auto& p : sp.held) held_m.insert(p[0]);
   for (auto& p : sp.train) train_m.insert(p[0]);
   EXPECT_EQ(held_m.size(), 10u);
   for (int m : held_m) EXPECT_EQ(train_m.count(m), 0u) << "miRNA " << m << " is on both sides";
   EXPECT_EQ(sp.train.size() + sp.held.size(), pos.size());
-  EXPECT_THROW(holdout_split(pos, "by-gene", 0.1, 3), std::exception);
 }
 
 TEST(EvalPool, WholePoolIsEveryNonTrainingPair) {
   const int nm = 12, ng = 30;
   auto pos = toy_positives(nm, ng, 1);
-  auto sp = holdout_split(pos, "random", 0.3, 2);
+  auto sp = holdout_split(pos, RecoverySplit::Random, 0.3, 2);
   auto pool = make_eval_pool(nm, ng, sp, 1.0, 4);
   EXPECT_EQ(pool.n_pool, static_cast<std::uint64_t>(nm * ng) - sp.train.size());
   EXPECT_EQ(pool.pairs.size(), pool.n_pool);
@@ -117,7 +117,7 @@ TEST(EvalPool, WholePoolIsEveryNonTrainingPair) {
 TEST(EvalPool, SampleHasTheRequestedShareAndAllHeldPairs) {
   const int nm = 200, ng = 500;
   auto pos = toy_positives(nm, ng, 8);
-  auto sp = holdout_split(pos, "random", 0.1, 2);
+  auto sp = holdout_split(pos, RecoverySplit::Random, 0.1, 2);
   auto pool = make_eval_pool(nm, ng, sp, 0.05, 4);
   const double expect = 0.05 * static_cast<double>(pool.n_pool - pool.n_held);
   EXPECT_NEAR(static_cast<double>(pool.n_sampled), expect, 5 * std::sqrt(expect));
@@ -125,7 +125,7 @@ TEST(EvalPool, SampleHasTheRequestedShareAndAllHeldPairs) {
   for (auto v : pool.held) held += v;
   EXPECT_EQ(held, sp.held.size());
   // Rows: only those miRNAs' pairs, and the pool size counts those rows only.
-  auto cold = holdout_split(pos, "cold-mirna", 0.1, 5);
+  auto cold = holdout_split(pos, RecoverySplit::ColdMirna, 0.1, 5);
   std::vector<std::int32_t> rows;
   for (auto& p : cold.held)
     if (rows.empty() || rows.back() != p[0]) rows.push_back(p[0]);
@@ -138,7 +138,7 @@ TEST(EvalPool, SampleHasTheRequestedShareAndAllHeldPairs) {
 TEST(RankingMetrics, ExactPoolEqualsBruteForceWithTies) {
   const int nm = 15, ng = 40;
   auto pos = toy_positives(nm, ng, 21);
-  auto sp = holdout_split(pos, "random", 0.4, 5);
+  auto sp = holdout_split(pos, RecoverySplit::Random, 0.4, 5);
   auto pool = make_eval_pool(nm, ng, sp, 1.0, 1);
   // Coarse scores (many ties), higher for held-out pairs on average.
   Rng rng(7, 7);
@@ -186,7 +186,7 @@ TEST(RankingMetrics, SampledPoolEstimatesTheWholePoolRanking) {
   // recall estimates and the AUC must agree within sampling noise.
   const int nm = 300, ng = 600;
   auto pos = toy_positives(nm, ng, 33);
-  auto sp = holdout_split(pos, "random", 0.25, 3);
+  auto sp = holdout_split(pos, RecoverySplit::Random, 0.25, 3);
   auto score_of = [&](const PairIndex& p, bool held) {
     std::uint64_t x = (static_cast<std::uint64_t>(p[0]) << 32) ^ static_cast<std::uint64_t>(p[1]);
     const double u = static_cast<double>(splitmix64(x) >> 11) / 9007199254740992.0;
@@ -212,7 +212,7 @@ TEST(RankingMetrics, SampledPoolEstimatesTheWholePoolRanking) {
 
 TEST(RankingMetrics, RejectsMismatchedScores) {
   auto pos = toy_positives(5, 20, 1);
-  auto sp = holdout_split(pos, "random", 0.3, 1);
+  auto sp = holdout_split(pos, RecoverySplit::Random, 0.3, 1);
   auto pool = make_eval_pool(5, 20, sp, 1.0, 1);
   EXPECT_THROW(ranking_metrics(pool, std::vector<float>(pool.pairs.size() - 1), {10}), std::exception);
   std::vector<float> s(pool.pairs.size(), 0.5f);
@@ -229,22 +229,37 @@ TEST(Percentiles, RanksOnZeroToOneWithTiesShared) {
   EXPECT_FLOAT_EQ(p[0], 0.75f);
 }
 
-TEST(Baselines, ScoreWhatTheirNamesSay) {
+// A graph source's scores of q after fitting on `train`.
+std::vector<float> source_scores(RecoveryModel id, const std::vector<PairIndex>& q, const std::vector<PairIndex>& train,
+                                 std::uint64_t nm, std::uint64_t ng, const std::vector<float>* me = nullptr,
+                                 const std::vector<float>* ge = nullptr, std::size_t dims = 0, std::uint64_t seed = 1) {
+  FitContext c;
+  c.known = &train;
+  c.n_mirna = nm;
+  c.n_gene = ng;
+  c.mirna_emb = me;
+  c.gene_emb = ge;
+  c.dims = dims;
+  c.seed = seed;
+  return find_source(id)->fit(c)->score(q);
+}
+
+TEST(Sources, ScoreWhatTheirNamesSay) {
   std::vector<PairIndex> train{{0, 0}, {0, 1}, {1, 1}, {2, 1}};
   std::vector<PairIndex> q{{1, 0}, {2, 2}, {0, 1}};
   std::vector<float> me{0, 0, 1, 0, 0, 1}, ge{0, 0, 3, 4, 1, 1};  // 3 miRNAs, 3 genes, 2-d
-  auto gp = baseline_scores("gene-popularity", q, train, 3, 3, me, ge, 2, 1);
-  EXPECT_EQ(gp, (std::vector<float>{1, 0, 3}));
-  auto dp = baseline_scores("degree-product", q, train, 3, 3, me, ge, 2, 1);
-  EXPECT_EQ(dp, (std::vector<float>{1 * 1, 1 * 0, 2 * 3}));
-  auto ed = baseline_scores("embedding-distance", q, train, 3, 3, me, ge, 2, 1);
+  EXPECT_EQ(source_scores(RecoveryModel::GenePopularity, q, train, 3, 3), (std::vector<float>{1, 0, 3}));
+  EXPECT_EQ(source_scores(RecoveryModel::DegreeProduct, q, train, 3, 3), (std::vector<float>{1 * 1, 1 * 0, 2 * 3}));
+  auto ed = source_scores(RecoveryModel::EmbeddingDistance, q, train, 3, 3, &me, &ge, 2);
   EXPECT_FLOAT_EQ(ed[0], -1.0f);  // miRNA (1,0) to gene (0,0)
   EXPECT_FLOAT_EQ(ed[1], -1.0f);  // (0,1) to (1,1)
   EXPECT_FLOAT_EQ(ed[2], -5.0f);  // (0,0) to (3,4)
-  auto r1 = baseline_scores("random", q, train, 3, 3, me, ge, 2, 1);
-  EXPECT_EQ(r1, baseline_scores("random", q, train, 3, 3, me, ge, 2, 1));
-  EXPECT_NE(r1, baseline_scores("random", q, train, 3, 3, me, ge, 2, 2));
-  EXPECT_THROW(baseline_scores("oracle", q, train, 3, 3, me, ge, 2, 1), std::exception);
+  auto r1 = source_scores(RecoveryModel::Random, q, train, 3, 3);
+  EXPECT_EQ(r1, source_scores(RecoveryModel::Random, q, train, 3, 3));
+  EXPECT_NE(r1, source_scores(RecoveryModel::Random, q, train, 3, 3, nullptr, nullptr, 0, 2));
+  // The classifier's rows are not graph sources (experiment/ adds them).
+  EXPECT_EQ(find_source(RecoveryModel::LstmPaper), nullptr);
+  EXPECT_THROW(source_scores(RecoveryModel::EmbeddingDistance, q, train, 3, 3), std::exception);  // no embeddings
 }
 
 TEST(ImplicitAls, LossFallsAndPlantedBlocksAreRecovered) {
@@ -256,7 +271,7 @@ TEST(ImplicitAls, LossFallsAndPlantedBlocksAreRecovered) {
   for (int m = 0; m < nm; ++m)
     for (int g = 0; g < ng; ++g)
       if (rng.uniform_double() < (m % c == g % c ? 0.5 : 0.01)) pos.push_back({m, g});
-  auto sp = holdout_split(pos, "random", 0.2, 1);
+  auto sp = holdout_split(pos, RecoverySplit::Random, 0.2, 1);
   AlsOptions o;
   o.factors = 8;
   o.iterations = 8;
@@ -278,7 +293,7 @@ TEST(ImplicitAls, LossFallsAndPlantedBlocksAreRecovered) {
   EXPECT_GT(r.auc, o_r.auc - 0.02);
   EXPECT_GT(r.mirna_auc, o_r.mirna_auc - 0.03);
   // The degree baseline cannot see the communities.
-  auto d = ranking_metrics(pool, baseline_scores("degree-product", pool.pairs, sp.train, nm, ng, {}, {}, 0, 1), {100});
+  auto d = ranking_metrics(pool, source_scores(RecoveryModel::DegreeProduct, pool.pairs, sp.train, nm, ng), {100});
   EXPECT_LT(d.auc, 0.7);
   // A miRNA with no training pair keeps a zero vector: score 0 everywhere.
   std::vector<PairIndex> some(sp.train.begin(), sp.train.end());

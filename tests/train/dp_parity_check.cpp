@@ -26,8 +26,8 @@
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/rng.hpp"
 #include "aemigap/dist/mpi_communicator.hpp"
-#include "aemigap/model/networks.hpp"
-#include "aemigap/train/models.hpp"
+#include "aemigap/model/impl.hpp"
+#include "aemigap/train/trainer.hpp"
 #ifdef AEMIGAP_WITH_NCCL
 #include "aemigap/dist/nccl_communicator.hpp"
 #endif
@@ -36,12 +36,8 @@ using namespace aemigap;
 
 namespace {
 
-std::vector<torch::Tensor> params_of(const train::Classifier& c) {
-  return static_cast<model::SequenceClassifierImpl*>(c.module())->parameters();
-}
-std::vector<torch::Tensor> params_of(const train::AutoencoderModel& a) {
-  return static_cast<model::AutoencoderImpl*>(a.module())->parameters();
-}
+std::vector<torch::Tensor> params_of(const model::Classifier& c) { return c.impl().net->parameters(); }
+std::vector<torch::Tensor> params_of(const model::AutoencoderModel& a) { return a.impl().net->parameters(); }
 
 // Largest per-tensor ||a - b|| / ||a||.
 double max_rel_diff(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
@@ -113,18 +109,18 @@ int main(int argc, char** argv) {
   }
   std::vector<std::size_t> rows(n);
   for (std::size_t i = 0; i < n; ++i) rows[i] = i;
-  train::ClassifierSpec spec;  // the default LSTM: 398,593 parameters
+  model::ClassifierSpec spec;  // the default LSTM: 398,593 parameters
   train::TrainOptions opt;
   opt.threads = 1;
   opt.progress_interval = 1e9;
-  opt.device = nccl ? "cuda" : "cpu";
+  opt.device = nccl ? Device::Cuda : Device::Cpu;
 
   // 1. 5 steps: alone with the full batch vs data-parallel slices.
   opt.samples = 5 * 128;
   opt.comm = &self;
-  auto alone = train::Classifier::train(spec, x, y, rows, opt);
+  auto alone = train::train_classifier(spec, x, y, rows, opt);
   opt.comm = &world;
-  auto dp = train::Classifier::train(spec, x, y, rows, opt);
+  auto dp = train::train_classifier(spec, x, y, rows, opt);
   double rel = max_rel_diff(params_of(alone), params_of(dp));
   std::snprintf(line, sizeof line, "5 steps, 1 rank x batch 128 vs %d ranks: max relative difference %.3g (<= 1e-5)", R, rel);
   check(rel <= 1e-5, line, rank);
@@ -132,7 +128,7 @@ int main(int argc, char** argv) {
   // Replicas: 2 model copies in threads per rank, each a slice of the rank's slice.
   opt.threads = 2;
   opt.replicas = 2;
-  auto dp_rep = train::Classifier::train(spec, x, y, rows, opt);
+  auto dp_rep = train::train_classifier(spec, x, y, rows, opt);
   opt.threads = 1;
   opt.replicas = 0;
   rel = max_rel_diff(params_of(alone), params_of(dp_rep));
@@ -141,11 +137,11 @@ int main(int argc, char** argv) {
 
   opt.batch = 32;
   opt.batch_per_rank = true;
-  auto dp_per_rank = train::Classifier::train(spec, x, y, rows, opt);
+  auto dp_per_rank = train::train_classifier(spec, x, y, rows, opt);
   opt.batch = 32 * R;
   opt.batch_per_rank = false;
   opt.comm = &self;
-  auto alone_big = train::Classifier::train(spec, x, y, rows, opt);
+  auto alone_big = train::train_classifier(spec, x, y, rows, opt);
   rel = max_rel_diff(params_of(alone_big), params_of(dp_per_rank));
   std::snprintf(line, sizeof line, "5 steps, batch 32 per rank x %d ranks vs 1 rank x batch %d: max relative difference %.3g", R,
                 32 * R, rel);
@@ -155,7 +151,7 @@ int main(int argc, char** argv) {
   // 2. 100 steps: all ranks bit-identical.
   opt.samples = 100 * 128;
   opt.comm = &world;
-  auto long_run = train::Classifier::train(spec, x, y, rows, opt);
+  auto long_run = train::train_classifier(spec, x, y, rows, opt);
   std::uint64_t h = params_hash(params_of(long_run));
   std::vector<std::uint64_t> hs(static_cast<std::size_t>(R));
   mpi_world.allgather(&h, hs.data(), 1, dist::DType::UInt64);
@@ -171,22 +167,22 @@ int main(int argc, char** argv) {
   opt.checkpoint_dir = dir;
   opt.checkpoint_every = 40 * 128;
   opt.fingerprint = 1234;
-  auto straight = train::Classifier::train(spec, x, y, rows, opt);
+  auto straight = train::train_classifier(spec, x, y, rows, opt);
   check(std::filesystem::exists(dir + "/step-40.pt"), "checkpoint " + dir + "/step-40.pt written", rank);
   opt.resume = true;
   train::TrainStats st;
-  auto resumed = train::Classifier::train(spec, x, y, rows, opt, &st);
+  auto resumed = train::train_classifier(spec, x, y, rows, opt, &st);
   check(st.resumed_at == 40 * 128, "resumed at sample " + std::to_string(st.resumed_at) + " (40 steps of 128)", rank);
   check(params_hash(params_of(straight)) == params_hash(params_of(resumed)),
         "resumed at step 40 -> step 60 bit-identical to the uninterrupted run", rank);
   opt.fingerprint = 999;  // another input: the checkpoint must not be used
-  auto fresh = train::Classifier::train(spec, x, y, rows, opt, &st);
+  auto fresh = train::train_classifier(spec, x, y, rows, opt, &st);
   check(st.resumed_at == 0 && params_hash(params_of(fresh)) == params_hash(params_of(straight)),
         "a checkpoint with another fingerprint is ignored (trains from the start)", rank);
 
   // 4. The autoencoder, one epoch: 570 rows = 57 test + 513 training = 4 batches of 128 + one
   //    of 1 (so all ranks but one have an empty slice of the last batch).
-  train::AutoencoderSpec aspec;
+  model::AutoencoderSpec aspec;
   aspec.input = 128;
   std::vector<float> ax(570 * 128);
   for (auto& v : ax) v = rng.uniform_float();
@@ -198,9 +194,9 @@ int main(int argc, char** argv) {
   ao.device = opt.device;
   ao.comm = &self;
   train::AeHistory ha, hb;
-  auto a1 = train::AutoencoderModel::train(aspec, ax, arows, ao, &ha);
+  auto a1 = train::train_autoencoder(aspec, ax, arows, ao, &ha);
   ao.comm = &world;
-  auto a2 = train::AutoencoderModel::train(aspec, ax, arows, ao, &hb);
+  auto a2 = train::train_autoencoder(aspec, ax, arows, ao, &hb);
   rel = max_rel_diff(params_of(a1), params_of(a2));
   std::snprintf(line, sizeof line, "autoencoder, 1 epoch, 1 rank vs %d ranks: max relative difference %.3g; train MSE %.6f vs %.6f",
                 R, rel, ha.train_loss[0], hb.train_loss[0]);

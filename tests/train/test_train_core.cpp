@@ -5,7 +5,6 @@
 
 #include "aemigap/train/folds.hpp"
 #include "aemigap/train/metrics.hpp"
-#include "aemigap/train/scalers.hpp"
 
 using namespace aemigap::train;
 
@@ -80,30 +79,4 @@ TEST(Folds, GroupFoldsAreDisjointByGroupAndBalanced) {
   for (const auto& s : folds_of_group) EXPECT_EQ(s.size(), 1u) << "a group is split across folds";
   int lo = *std::min_element(load.begin(), load.end()), hi = *std::max_element(load.begin(), load.end());
   EXPECT_LE(hi - lo, 16);  // at most one (largest) group apart
-}
-
-TEST(Scalers, RobustUsesMedianAndInterquartileRange) {
-  // one feature: 1..9 -> median 5, q25 3, q75 7 (linear interpolation), IQR 4
-  std::vector<float> x{1, 2, 3, 4, 5, 6, 7, 8, 9};
-  std::vector<std::size_t> rows{0, 1, 2, 3, 4, 5, 6, 7, 8};
-  Scaler s = fit_robust(x, 1, rows);
-  EXPECT_FLOAT_EQ(s.center[0], 5);
-  EXPECT_FLOAT_EQ(s.scale[0], 4);
-  auto t = s.transformed(x, 1);
-  EXPECT_FLOAT_EQ(t[0], -1);
-  EXPECT_FLOAT_EQ(t[8], 1);
-  std::vector<float> v{1, 2, 3, 4};
-  EXPECT_DOUBLE_EQ(quantile(v, 0.25), 1.75);  // numpy.percentile([1,2,3,4], 25)
-}
-
-TEST(Scalers, FittedOnTrainingRowsOnly) {
-  std::vector<float> x{0, 10, 1, 20, 2, 30, 100, -5};  // 4 rows x 2 features; row 3 is "test"
-  Scaler s = fit_minmax(x, 2, {0, 1, 2});
-  EXPECT_FLOAT_EQ(s.center[0], 0);
-  EXPECT_FLOAT_EQ(s.scale[0], 2);
-  EXPECT_FLOAT_EQ(s.center[1], 10);
-  EXPECT_FLOAT_EQ(s.scale[1], 20);
-  std::vector<float> c{3, 3, 3, 3};
-  EXPECT_FLOAT_EQ(fit_robust(c, 1, {0, 1, 2, 3}).scale[0], 1);  // constant feature: scale 1
-  EXPECT_FLOAT_EQ(fit_minmax(c, 1, {0, 1, 2, 3}).scale[0], 1);
 }

@@ -26,3 +26,9 @@ inline std::uint64_t hash_string(const std::string& s, std::uint64_t h = 0xcbf29
 }
 
 }  // namespace aemigap
+
+namespace aemigap {
+// hash_bytes of a whole file, as 16 hex digits (identifies a checkpoint file). Throws
+// InputError(path, 0, missing) when the file cannot be read.
+std::string hash_file_hex(const std::string& path, const std::string& missing);
+}  // namespace aemigap

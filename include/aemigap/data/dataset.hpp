@@ -4,7 +4,9 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aemigap {
@@ -24,6 +26,14 @@ struct Dataset {
   // Every miRNA x gene pair that is not a validated positive.
   std::uint64_t pool_size() const { return n_mirna() * n_gene() - positives.size(); }
 };
+
+// Names as users type them: a gene by its FASTA key or any of its pair-table symbols (the
+// first gene in order that matches), a miRNA by its name. The require_ forms throw
+// ConfigError("<context>unknown gene 'KRSA' (did you mean KRAS?)").
+std::optional<std::size_t> find_gene(const Dataset& d, std::string_view name);
+std::optional<std::size_t> find_mirna(const Dataset& d, std::string_view name);
+std::size_t require_gene(const Dataset& d, const std::string& name, const std::string& context = "");
+std::size_t require_mirna(const Dataset& d, const std::string& name, const std::string& context = "");
 
 // What ingest kept and dropped, and why.
 struct IngestReport {

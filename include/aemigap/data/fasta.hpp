@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aemigap {
@@ -19,6 +20,11 @@ struct FastaRecord {
   std::string sequence;  // upper case, normalised
   std::size_t line = 0;  // line of the header
 };
+
+// A sequence typed by a user (query --sequence): whitespace dropped, upper case, the
+// alphabet's substitutions (T -> U for RNA, U -> T for DNA); a letter outside the alphabet
+// is a ConfigError naming it and its position.
+std::string normalise_sequence(std::string_view raw, Alphabet alphabet);
 
 // Reads every record, in file order. Errors (InputError, naming file and line): missing or
 // unreadable file, no records, sequence before the first header, empty id, empty sequence,

@@ -6,14 +6,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "aemigap/core/config.hpp"
+
 namespace aemigap {
 
-enum class PairFormat { Tsv, Gmt, MtiCsv };
-
-// "auto" decides by extension (a trailing .gz is ignored): .tsv/.txt -> Tsv, .gmt -> Gmt,
-// .csv -> MtiCsv. Throws InputError for an extension it cannot place or an unknown name.
-PairFormat resolve_pair_format(const std::string& path, const std::string& configured);
-const char* pair_format_name(PairFormat f);
+// Auto decides by extension (a trailing .gz is ignored): .tsv/.txt -> Tsv, .gmt -> Gmt,
+// .csv -> MtiCsv; throws InputError for an extension it cannot place. Never returns Auto.
+PairsFormat resolve_pair_format(const std::string& path, PairsFormat configured);
 
 struct RawPair {
   std::string mirna, gene;  // as written in the file (gene = symbol before alias mapping)
@@ -32,7 +31,7 @@ struct PairReadStats {
 //    "Target Gene", "Species (Target Gene)"; only Homo sapiens - Homo sapiens rows are kept.
 // Blank lines are skipped. Errors name the file and line: wrong column count, empty field,
 // missing header column, unbalanced quotes.
-std::vector<RawPair> read_pairs(const std::string& path, PairFormat format, PairReadStats* stats = nullptr);
+std::vector<RawPair> read_pairs(const std::string& path, PairsFormat format, PairReadStats* stats = nullptr);
 
 // Alias table: TSV with a header line and two columns (pair symbol, FASTA key).
 // A symbol listed twice with different keys is an error.

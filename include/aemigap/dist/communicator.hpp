@@ -6,10 +6,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include "aemigap/core/config.hpp"
 
 namespace aemigap::dist {
 
@@ -73,6 +76,17 @@ class Communicator {
 
 // The world communicator of the MPI backend (MPI must be initialised).
 std::unique_ptr<Communicator> mpi_world();
+
+// Runs `work` on rank 0 and tells every rank whether it succeeded: rank 0 rethrows its
+// error, the others return false (nobody waits on a rank that failed). true: it succeeded.
+bool on_rank0(Communicator& comm, const std::function<void()>& work);
+
+// The backend that all-reduces training gradients: Auto is NCCL when training on Cuda in a
+// build with NCCL, else MPI; NCCL without NCCL in the build, or off the GPU, is a
+// ConfigError. (Backend and device are enums of core/config.hpp.)
+DistBackend training_backend(DistBackend configured, Device device);
+// `mpi` unchanged for MPI, or an NCCL communicator over the same ranks.
+std::unique_ptr<Communicator> for_backend(std::unique_ptr<Communicator> mpi, DistBackend backend);
 
 // Rows [begin, end) of n rows that rank r of `size` owns: contiguous, sizes differ by <= 1.
 struct Range {

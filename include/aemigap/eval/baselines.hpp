@@ -1,12 +1,6 @@
-// Baselines for ranking recovery: what a ranking must beat to be worth acting on.
-//   gene-popularity     a gene's number of training positives
-//   degree-product      miRNA degree x gene degree (preferential attachment)
-//   embedding-distance  minus the Euclidean distance of the two Protein2Vec vectors (the
-//                       quantity the paper's negative filter thresholds)
-//   random              a seeded hash of the pair
-//   als                 implicit-feedback matrix factorisation of the known miRNA-gene graph
-//                       (Hu, Koren & Volinsky 2008): confidence 1 + alpha on known pairs,
-//                       preference 0 elsewhere, alternating least squares with a ridge
+// Implicit ALS: implicit-feedback matrix factorisation of the known miRNA-gene graph (Hu,
+// Koren & Volinsky 2008): confidence 1 + alpha on known pairs, preference 0 elsewhere,
+// alternating least squares with a ridge. The other sources are in eval/sources.hpp.
 #pragma once
 
 #include <cstdint>
@@ -17,12 +11,6 @@
 #include "aemigap/eval/recovery.hpp"
 
 namespace aemigap::eval {
-
-// Scores of `pairs` by a heuristic baseline (any name above but als).
-std::vector<float> baseline_scores(const std::string& name, const std::vector<PairIndex>& pairs,
-                                   const std::vector<PairIndex>& train, std::uint64_t n_mirna, std::uint64_t n_gene,
-                                   const std::vector<float>& mirna_emb, const std::vector<float>& gene_emb,
-                                   std::size_t dims, std::uint64_t seed);
 
 struct AlsOptions {
   int factors = 64;

@@ -20,12 +20,14 @@
 #include <string>
 #include <vector>
 
+#include "aemigap/core/config.hpp"
+
 namespace aemigap::eval {
 
 using PairIndex = std::array<std::int32_t, 2>;  // (miRNA, gene)
 
 struct Split {
-  std::string kind;                    // random | mirna-stratified | cold-mirna
+  RecoverySplit kind = RecoverySplit::Random;
   std::vector<PairIndex> train, held;  // both sorted, disjoint, together the positives
 };
 
@@ -33,7 +35,7 @@ struct Split {
 // floor(fraction * n + u) of its n positives (u uniform: the expected share is exact), and
 // keeps at least one. cold-mirna: every positive of `fraction` of the miRNAs (those with a
 // positive), so the model never saw those miRNAs' interactions.
-Split holdout_split(const std::vector<PairIndex>& positives, const std::string& kind, double fraction,
+Split holdout_split(const std::vector<PairIndex>& positives, RecoverySplit kind, double fraction,
                     std::uint64_t seed);
 
 struct EvalPool {

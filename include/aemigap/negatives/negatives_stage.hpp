@@ -7,6 +7,7 @@
 // is identical for any number of ranks (and threads).
 #pragma once
 
+#include "aemigap/core/config.hpp"
 #include "aemigap/core/fwd.hpp"
 
 #include <string>
@@ -22,8 +23,15 @@ class Communicator;
 
 namespace aemigap::negatives {
 
+struct NegativesOptions {
+  NegativesMethod method = NegativesMethod::Distance;
+  double ratio = 1.0;  // negatives drawn per positive
+  std::uint64_t seed = 42;
+  static NegativesOptions from(const Config& cfg);  // negatives-method, negatives-ratio, seed
+};
+
 struct NegativesResult {
-  std::string method;
+  NegativesMethod method = NegativesMethod::Distance;
   Thresholds thresholds;
   ScanCounts counts;
   std::uint64_t requested = 0;
@@ -35,7 +43,7 @@ struct NegativesResult {
 };
 
 NegativesResult build_negatives(const Dataset& d, const std::vector<float>& mirna, const std::vector<float>& gene,
-                                std::size_t dims, const Config& cfg, dist::Communicator& comm, int threads);
+                                std::size_t dims, const NegativesOptions& opt, dist::Communicator& comm, int threads);
 
 void write_negatives(Store& s, const NegativesResult& r);
 

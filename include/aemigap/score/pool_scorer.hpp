@@ -15,7 +15,7 @@
 #include <memory>
 #include <vector>
 
-namespace aemigap::train {
+namespace aemigap::model {
 class Checkpoint;
 }
 
@@ -23,7 +23,7 @@ namespace aemigap::score {
 
 class PoolScorer {
  public:
-  PoolScorer(const train::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,
+  PoolScorer(const model::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,
              std::size_t dims, int threads);
   ~PoolScorer();
   bool has_fast_path() const;

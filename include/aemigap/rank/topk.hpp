@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace aemigap::score {
+namespace aemigap::rank {
 
 struct Scored {
   float score;
@@ -34,4 +34,4 @@ class TopK {
   std::vector<Scored> heap_;  // min-heap by `better` (the worst kept on top)
 };
 
-}  // namespace aemigap::score
+}  // namespace aemigap::rank

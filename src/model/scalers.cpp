@@ -1,11 +1,11 @@
-#include "aemigap/train/scalers.hpp"
+#include "aemigap/model/scalers.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "aemigap/core/error.hpp"
 
-namespace aemigap::train {
+namespace aemigap::model {
 
 void Scaler::transform(float* x, std::size_t n, std::size_t d) const {
   AEMIGAP_CHECK(center.size() == d && scale.size() == d, "scaler fitted on " << center.size() << " features, got " << d);
@@ -59,4 +59,4 @@ Scaler fit_robust(const std::vector<float>& x, std::size_t d, const std::vector<
   return s;
 }
 
-}  // namespace aemigap::train
+}  // namespace aemigap::model

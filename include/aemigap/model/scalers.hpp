@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace aemigap::train {
+namespace aemigap::model {
 
 struct Scaler {
   std::vector<float> center, scale;  // x' = (x - center) / scale
@@ -21,4 +21,4 @@ Scaler fit_robust(const std::vector<float>& x, std::size_t d, const std::vector<
 // Quantile q in [0, 1] of values (sorted in place), linear interpolation (numpy's default).
 double quantile(std::vector<float>& values, double q);
 
-}  // namespace aemigap::train
+}  // namespace aemigap::model

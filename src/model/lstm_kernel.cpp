@@ -1,10 +1,10 @@
-#include "aemigap/score/lstm_infer.hpp"
+#include "aemigap/model/lstm_kernel.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-namespace aemigap::score {
+namespace aemigap::model {
 
 namespace {
 
@@ -155,4 +155,4 @@ void LstmStack::prefix_state(const float* x, int steps, float* hout, float* cout
   std::copy(c.begin(), c.end(), cout);
 }
 
-}  // namespace aemigap::score
+}  // namespace aemigap::model

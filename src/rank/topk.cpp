@@ -1,9 +1,9 @@
-#include "aemigap/score/topk.hpp"
+#include "aemigap/rank/topk.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace aemigap::score {
+namespace aemigap::rank {
 
 void TopK::add(const Scored& s) {
   if (std::isnan(s.score) || k_ == 0) return;
@@ -24,4 +24,4 @@ std::vector<Scored> TopK::sorted() const {
   return out;
 }
 
-}  // namespace aemigap::score
+}  // namespace aemigap::rank

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace aemigap::score {
+namespace aemigap::model {
 
 struct LstmStack {
   int in0 = 16, hidden = 128, layers = 3;
@@ -25,4 +25,4 @@ struct LstmStack {
   void prefix_state(const float* x, int steps, float* h, float* c) const;
 };
 
-}  // namespace aemigap::score
+}  // namespace aemigap::model

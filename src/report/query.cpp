@@ -1,0 +1,188 @@
+#include "aemigap/report/query.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "aemigap/core/config.hpp"
+#include "aemigap/core/error.hpp"
+#include "aemigap/core/log.hpp"
+#include "aemigap/core/store.hpp"
+#include "aemigap/core/store_schema.hpp"
+#include "aemigap/core/text.hpp"
+#include "aemigap/core/threads.hpp"
+#include "aemigap/data/dataset.hpp"
+#include "aemigap/data/fasta.hpp"
+#include "aemigap/embed/corpus.hpp"
+#include "aemigap/embed/doc2vec.hpp"
+#include "aemigap/embed/embed_stage.hpp"
+#include "aemigap/model/checkpoint.hpp"
+#include "aemigap/model/features.hpp"
+#include "aemigap/rank/ranking.hpp"
+#include "aemigap/rank/topk.hpp"
+
+namespace aemigap::report {
+
+namespace sc = schema;
+
+std::string Table::tsv() const {
+  std::string out;
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "\t" : "") + cells[i];
+    out += "\n";
+  };
+  line(header);
+  for (const auto& r : rows) line(r);
+  return out;
+}
+
+namespace {
+
+std::string fixed6(float v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.6f", v);
+  return b;
+}
+
+// The stored doc2vec model of one sequence kind, for inferring a new sequence's vector.
+struct StoredModel {
+  embed::Corpus vocab;
+  embed::Doc2Vec model;
+  embed::Doc2VecOptions options;
+  int k = 3, frames = 3;
+  char ns = 'n';
+};
+
+StoredModel read_model(const Store& s, SequenceKind kind) {
+  const std::string g = kind == SequenceKind::Mirna ? sc::kEmbedMirna : sc::kEmbedGene;
+  if (!s.exists(g + sc::kEmbedWordVectors))
+    throw InputError(s.path(), 0, "store has no embedding model (" + g + "): run `aemigap embed` first");
+  StoredModel m;
+  m.vocab.vocab = s.read_strings(g + sc::kEmbedVocab);
+  auto counts = s.read<std::int64_t>(g + sc::kEmbedWordCounts);
+  auto& o = m.options;
+  o.dims = static_cast<int>(s.attr_int(sc::kEmbed, sc::kAttrDims));
+  o.window = static_cast<int>(s.attr_int(g, sc::kAttrWindow));
+  o.epochs = static_cast<int>(s.attr_int(g, sc::kAttrEpochs));
+  o.negative = static_cast<int>(s.attr_int(sc::kEmbed, sc::kAttrNegative));
+  o.dm = parse_choice<EmbedMode>(s.attr_string(sc::kEmbed, sc::kAttrMode)) == EmbedMode::Dm;
+  o.dm_mean = s.attr_int(sc::kEmbed, sc::kAttrDmMean) != 0;
+  o.alpha = s.attr_double(sc::kEmbed, sc::kAttrAlpha);
+  o.min_alpha = s.attr_double(sc::kEmbed, sc::kAttrMinAlpha);
+  o.sample = s.attr_double(sc::kEmbed, sc::kAttrSample);
+  m.k = static_cast<int>(s.attr_int(sc::kEmbed, sc::kAttrK));
+  m.frames = static_cast<int>(s.attr_int(sc::kEmbed, sc::kAttrFrames));
+  m.ns = s.attr_string(g, sc::kAttrNamespace)[0];
+  m.model.restore(o, s.read<float>(g + sc::kEmbedWordVectors), s.read<float>(g + sc::kEmbedOutputWeights),
+                  std::vector<std::uint64_t>(counts.begin(), counts.end()));
+  return m;
+}
+
+Table query_sequence(const Config& cfg) {
+  Store s = Store::open(cfg.store);
+  Dataset d = read_dataset(s);
+  const bool is_mirna = cfg.sequence_kind == SequenceKind::Mirna;
+  StoredModel sm = read_model(s, cfg.sequence_kind);
+  const Alphabet alphabet = sm.ns == embed::kMirnaNs ? Alphabet::Rna : sm.ns == 'p' ? Alphabet::Protein : Alphabet::Nucleotide;
+  const std::string seq = normalise_sequence(cfg.sequence, alphabet);
+  auto docs = embed::CorpusBuilder::encode(sm.vocab, sm.ns, seq, sm.k, sm.frames);
+  std::size_t words = 0;
+  for (const auto& doc : docs) words += doc.size();
+  if (words == 0)
+    throw ConfigError("--sequence: none of its " + std::to_string(sm.k) + "-mers is in the " +
+                      name_of(cfg.sequence_kind) + " vocabulary");
+  auto v = sm.model.infer(docs, sm.options.epochs, cfg.seed);
+  std::vector<float> mirna, gene;
+  std::size_t dims = 0;
+  embed::read_embeddings(s, mirna, gene, dims);
+  auto ck = model::Checkpoint::load(model::checkpoint_path(cfg));
+  std::vector<std::int32_t> mi, gi;
+  const std::size_t partners = is_mirna ? d.n_gene() : d.n_mirna();
+  for (std::size_t j = 0; j < partners; ++j) {
+    mi.push_back(is_mirna ? 0 : static_cast<std::int32_t>(j));
+    gi.push_back(is_mirna ? static_cast<std::int32_t>(j) : 0);
+  }
+  auto x = model::pair_features(is_mirna ? v : mirna, is_mirna ? gene : v, dims, mi, gi, ck.feature_set, ck.ae.get());
+  auto p = ck.classifier.predict(x.data(), partners, resolve_threads(cfg.threads));
+  log_info("[query] a new sequence has no validated pairs: scored by the classifier alone");
+  rank::TopK top(static_cast<std::size_t>(cfg.top));
+  for (std::size_t j = 0; j < partners; ++j) top.add({p[j], mi[j], gi[j]});
+  Table t;
+  t.header = {"rank", is_mirna ? "gene" : "mirna", "score"};
+  auto best = top.sorted();
+  for (std::size_t i = 0; i < best.size(); ++i)
+    t.rows.push_back({std::to_string(i + 1),
+                      is_mirna ? d.gene_names[static_cast<std::size_t>(best[i].gene)]
+                               : d.mirna_names[static_cast<std::size_t>(best[i].mirna)],
+                      fixed6(best[i].score)});
+  return t;
+}
+
+}  // namespace
+
+Table query(const Config& cfg) {
+  int modes = !cfg.pair.empty() + !cfg.mirna.empty() + !cfg.gene.empty() + !cfg.sequence.empty();
+  if (modes != 1) throw ConfigError("query needs exactly one of --pair MIRNA,GENE, --mirna X, --gene Y, --sequence SEQ");
+  if (!cfg.sequence.empty()) return query_sequence(cfg);
+  Store s = Store::open(cfg.store);
+  if (!s.exists(sc::kScoreDone)) throw InputError(cfg.store, 0, "store has no scores: run `aemigap score` first");
+  Dataset d = read_dataset(s);
+  const std::size_t ng = d.gene_names.size(), nm = d.mirna_names.size();
+  auto done = s.read<std::uint8_t>(sc::kScoreDone);
+  const auto br = static_cast<std::size_t>(s.attr_int(sc::kScores, sc::kAttrBlockRows));
+  auto row_done = [&](std::size_t r) { return done[r / br] != 0; };
+  auto require_done = [&](std::size_t r) {
+    if (!row_done(r))
+      throw InputError(cfg.store, 0, "this miRNA's scores are not computed yet (run `aemigap score --resume`)");
+  };
+  const std::string ds = rank::ranking_dataset(s);
+  const bool ranked = ds != sc::kScoreMatrix;
+  std::vector<float> row(ng), prob(ng);
+  Table t;
+  if (!cfg.pair.empty()) {
+    auto parts = split(cfg.pair, ',');
+    if (parts.size() != 2) throw ConfigError("--pair takes MIRNA,GENE");
+    std::size_t m = require_mirna(d, std::string(trim(parts[0])));
+    std::size_t g = require_gene(d, std::string(trim(parts[1])));
+    require_done(m);
+    s.read_rows(ds, m, 1, row.data());
+    s.read_rows(sc::kScoreMatrix, m, 1, prob.data());
+    auto show = [](float v) { return std::isnan(v) ? std::string("validated") : fixed6(v); };
+    t.header = {"mirna", "gene", "score", "probability"};
+    t.rows.push_back({d.mirna_names[m], d.gene_names[g], show(row[g]), show(prob[g])});
+    return t;
+  }
+  rank::TopK top(static_cast<std::size_t>(cfg.top));
+  if (!cfg.mirna.empty()) {
+    std::size_t m = require_mirna(d, cfg.mirna);
+    require_done(m);
+    s.read_rows(ds, m, 1, row.data());
+    for (std::size_t g = 0; g < ng; ++g) top.add({row[g], static_cast<std::int32_t>(m), static_cast<std::int32_t>(g)});
+  } else {
+    std::size_t g = require_gene(d, cfg.gene);
+    const std::size_t chunk = br * 16;
+    std::vector<float> buf;
+    for (std::size_t r0 = 0; r0 < nm; r0 += chunk) {
+      std::size_t rows = std::min(nm, r0 + chunk) - r0;
+      buf.resize(rows * ng);
+      s.read_rows(ds, r0, rows, buf.data());
+      for (std::size_t r = 0; r < rows; ++r)
+        if (row_done(r0 + r)) top.add({buf[r * ng + g], static_cast<std::int32_t>(r0 + r), static_cast<std::int32_t>(g)});
+    }
+  }
+  t.header = {"rank", "mirna", "gene", "symbols", "score", "probability"};
+  auto best = top.sorted();
+  std::size_t prob_row = nm;  // the miRNA row in `prob` (none yet); --mirna reads it once
+  for (std::size_t i = 0; i < best.size(); ++i) {
+    const auto m = static_cast<std::size_t>(best[i].mirna), g = static_cast<std::size_t>(best[i].gene);
+    float p = best[i].score;
+    if (ranked) {
+      if (prob_row != m) s.read_rows(sc::kScoreMatrix, prob_row = m, 1, prob.data());
+      p = prob[g];
+    }
+    t.rows.push_back({std::to_string(i + 1), d.mirna_names[m], d.gene_names[g], d.gene_symbols[g],
+                      fixed6(best[i].score), fixed6(p)});
+  }
+  return t;
+}
+
+}  // namespace aemigap::report
