@@ -11,6 +11,8 @@ PACKAGES=(
   libtorch-dev libopenblas0-openmp
   libopenmpi-dev openmpi-bin libhdf5-dev libhdf5-openmpi-dev hdf5-tools
   libboost-program-options-dev libgtest-dev libbenchmark-dev
+  # gradient boosting for the ensemble ranker (its C API)
+  libxgboost-dev nlohmann-json3-dev
   # a real single-node Slurm for the jobs/ tests
   slurmctld slurmd slurm-client munge
   # Python side: h5py (store checks in tests), scikit-learn (metric checks), PyTorch and

@@ -227,4 +227,55 @@ std::size_t require_mirna(const Dataset& d, const std::string& name, const std::
   unknown_name("miRNA", name, d.mirna_names, context);
 }
 
+MappedPairs map_pairs(const Dataset& d, const std::vector<RawPair>& raw,
+                      const std::unordered_map<std::string, std::string>& aliases) {
+  MappedPairs out;
+  std::unordered_map<std::string, std::int32_t> mirna, gene;
+  for (std::size_t i = 0; i < d.mirna_names.size(); ++i) mirna.emplace(d.mirna_names[i], static_cast<std::int32_t>(i));
+  for (std::size_t i = 0; i < d.gene_names.size(); ++i) gene.emplace(d.gene_names[i], static_cast<std::int32_t>(i));
+  for (std::size_t i = 0; i < d.gene_symbols.size(); ++i)  // a pair-table symbol, where it is not a key itself
+    for (auto sym : split(d.gene_symbols[i], ';')) gene.emplace(std::string(sym), static_cast<std::int32_t>(i));
+  std::set<std::string> names, lost;
+  for (const auto& r : raw) {
+    ++out.rows;
+    names.insert(r.mirna);
+    auto m = mirna.find(r.mirna);
+    if (m == mirna.end()) {
+      ++out.unknown_mirna;
+      lost.insert(r.mirna);
+      continue;
+    }
+    auto a = aliases.find(r.gene);
+    auto g = gene.find(a == aliases.end() ? r.gene : a->second);
+    if (g == gene.end()) g = gene.find(r.gene);
+    if (g == gene.end()) {
+      ++out.unknown_gene;
+      continue;
+    }
+    out.pairs.push_back({m->second, g->second});
+  }
+  std::sort(out.pairs.begin(), out.pairs.end());
+  const std::size_t before = out.pairs.size();
+  out.pairs.erase(std::unique(out.pairs.begin(), out.pairs.end()), out.pairs.end());
+  out.duplicates = before - out.pairs.size();
+  out.mirna_names = names.size();
+  out.mirna_names_mapped = names.size() - lost.size();
+  out.lost_mirnas.assign(lost.begin(), lost.end());
+  return out;
+}
+
+std::string MappedPairs::summary() const {
+  std::ostringstream o;
+  o << rows << " rows: " << pairs.size() << " distinct pairs of the store; " << mirna_names_mapped << " of "
+    << mirna_names << " miRNA names found";
+  if (!lost_mirnas.empty()) {
+    o << " (not in the store:";
+    for (std::size_t i = 0; i < lost_mirnas.size() && i < 8; ++i) o << " " << lost_mirnas[i];
+    if (lost_mirnas.size() > 8) o << " ...";
+    o << ")";
+  }
+  o << "; rows lost: " << unknown_mirna << " unknown miRNA, " << unknown_gene << " unknown gene";
+  return o.str();
+}
+
 }  // namespace aemigap

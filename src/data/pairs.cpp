@@ -129,7 +129,9 @@ std::vector<RawPair> read_pairs(const std::string& path, PairsFormat format, Pai
   LineReader in(path);
   std::vector<RawPair> out;
   PairReadStats st;
+  format = resolve_pair_format(path, format);
   switch (format) {
+    case PairsFormat::Auto: break;  // resolved above
     case PairsFormat::Tsv: read_tsv(in, out, st); break;
     case PairsFormat::Gmt: read_gmt(in, out, st); break;
     case PairsFormat::MtiCsv: read_mti_csv(in, out, st); break;

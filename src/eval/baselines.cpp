@@ -131,6 +131,17 @@ void ImplicitAls::fit(const std::vector<PairIndex>& known, std::uint64_t n_mirna
   }
 }
 
+ImplicitAls ImplicitAls::from_factors(std::vector<float> mirna, std::vector<float> gene, int factors) {
+  AEMIGAP_CHECK(factors > 0 && mirna.size() % static_cast<std::size_t>(factors) == 0 &&
+                    gene.size() % static_cast<std::size_t>(factors) == 0,
+                "ALS factors are not [n x " << factors << "]");
+  ImplicitAls a;
+  a.f_ = factors;
+  a.mirna_factors = std::move(mirna);
+  a.gene_factors = std::move(gene);
+  return a;
+}
+
 float ImplicitAls::score(std::int32_t m, std::int32_t g) const {
   const float* x = &mirna_factors[static_cast<std::size_t>(m) * f_];
   const float* y = &gene_factors[static_cast<std::size_t>(g) * f_];

@@ -10,8 +10,10 @@
 namespace aemigap::eval {
 
 Split holdout_split(const std::vector<PairIndex>& positives, RecoverySplit kind, double fraction,
-                    std::uint64_t seed) {
+                    std::uint64_t seed, const std::vector<std::int32_t>* family) {
   AEMIGAP_CHECK(fraction > 0 && fraction < 1, "hold-out fraction must be in (0, 1)");
+  AEMIGAP_CHECK(kind != RecoverySplit::Independent, "the independent split is not a hold-out (independent_split)");
+  AEMIGAP_CHECK(kind != RecoverySplit::ColdFamily || family, "cold-family needs the miRNAs' families");
   Split s;
   s.kind = kind;
   std::vector<std::uint8_t> out(positives.size(), 0);
@@ -31,7 +33,25 @@ Split holdout_split(const std::vector<PairIndex>& positives, RecoverySplit kind,
       runs.emplace_back(i, j);
       i = j;
     }
-    if (kind == RecoverySplit::MirnaStratified) {
+    if (kind == RecoverySplit::ColdFamily) {
+      // Families with a positive, in order of first appearance; a share of them held out.
+      std::vector<std::int32_t> fams;
+      std::vector<char> seen;
+      for (auto [a, b] : runs) {
+        const std::int32_t f = (*family)[static_cast<std::size_t>(positives[a][0])];
+        if (f < 0) continue;
+        if (static_cast<std::size_t>(f) >= seen.size()) seen.resize(static_cast<std::size_t>(f) + 1, 0);
+        if (!seen[static_cast<std::size_t>(f)]) seen[static_cast<std::size_t>(f)] = 1, fams.push_back(f);
+      }
+      shuffle(fams, rng);
+      const auto k = static_cast<std::size_t>(std::llround(fraction * static_cast<double>(fams.size())));
+      std::vector<char> held(seen.size(), 0);
+      for (std::size_t i = 0; i < k; ++i) held[static_cast<std::size_t>(fams[i])] = 1;
+      for (std::size_t i = 0; i < positives.size(); ++i) {
+        const std::int32_t f = (*family)[static_cast<std::size_t>(positives[i][0])];
+        if (f >= 0 && held[static_cast<std::size_t>(f)]) out[i] = 1;
+      }
+    } else if (kind == RecoverySplit::MirnaStratified) {
       for (auto [a, b] : runs) {
         std::vector<std::size_t> idx(b - a);
         std::iota(idx.begin(), idx.end(), a);
@@ -53,6 +73,18 @@ Split holdout_split(const std::vector<PairIndex>& positives, RecoverySplit kind,
   for (std::size_t i = 0; i < positives.size(); ++i) (out[i] ? s.held : s.train).push_back(positives[i]);
   std::sort(s.train.begin(), s.train.end());
   std::sort(s.held.begin(), s.held.end());
+  return s;
+}
+
+Split independent_split(const std::vector<PairIndex>& positives, const std::vector<PairIndex>& validation) {
+  Split s;
+  s.kind = RecoverySplit::Independent;
+  s.train = positives;
+  std::sort(s.train.begin(), s.train.end());
+  for (const auto& p : validation)
+    if (!std::binary_search(s.train.begin(), s.train.end(), p)) s.held.push_back(p);
+  std::sort(s.held.begin(), s.held.end());
+  s.held.erase(std::unique(s.held.begin(), s.held.end()), s.held.end());
   return s;
 }
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
-#include <thread>
+#include <memory>
 
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/log.hpp"
@@ -10,8 +10,11 @@
 #include "aemigap/core/text.hpp"
 #include "aemigap/core/threads.hpp"
 #include "aemigap/dist/communicator.hpp"
+#include "aemigap/embed/embed_stage.hpp"
 #include "aemigap/eval/baselines.hpp"
+#include "aemigap/eval/evidence.hpp"
 #include "aemigap/eval/recovery.hpp"
+#include "aemigap/rank/ensemble.hpp"
 
 namespace aemigap::rank {
 
@@ -19,33 +22,110 @@ namespace sc = schema;
 
 namespace {
 
-// One ranker: how its value is made from the ALS scores and the probabilities of the
-// unknown pairs (combine null: it orders by the probability and writes no ranking), what
-// the stored value is, and the reports' words for it.
+// What a ranker may use: the store's dataset, the classifier's probabilities, implicit ALS
+// over every validated pair (fitted on first use), and the store, to add its own datasets.
+struct RankContext {
+  const Config& cfg;
+  const Dataset& d;
+  int threads;
+  const std::vector<float>& prob;         // /scores/matrix, NaN at validated pairs
+  const std::vector<std::uint64_t>& idx;  // the unknown pairs (flat miRNA * n_gene + gene)
+  std::unique_ptr<eval::ImplicitAls> als_;
+  std::unique_ptr<rank::Ensemble> ensemble;  // set by the ensemble ranker, written to /ensemble
+  const eval::ImplicitAls& als() {
+    if (!als_) {
+      Stopwatch sw;
+      const eval::AlsOptions ao = eval::AlsOptions::from(cfg, threads);
+      als_ = std::make_unique<eval::ImplicitAls>();
+      als_->fit(d.positives, d.n_mirna(), d.n_gene(), ao);
+      char line[200];
+      std::snprintf(line, sizeof line, "[rank] implicit ALS on %zu known pairs: %d factors, %d sweeps, loss %.4g -> %.4g (%s)",
+                    d.positives.size(), ao.factors, ao.iterations, als_->loss_history.front(),
+                    als_->loss_history.back(), human_seconds(sw.seconds()).c_str());
+      log_info(line);
+    }
+    return *als_;
+  }
+  std::vector<float> als_scores() {
+    const auto& a = als();
+    const std::uint64_t ng = d.n_gene();
+    std::vector<float> v(idx.size());
+    parallel_slices(idx.size(), threads, [&](std::size_t lo, std::size_t hi) {
+      for (std::size_t k = lo; k < hi; ++k)
+        v[k] = a.score(static_cast<std::int32_t>(idx[k] / ng), static_cast<std::int32_t>(idx[k] % ng));
+    }, 1);
+    return v;
+  }
+  std::vector<float> probabilities() const {
+    std::vector<float> v(idx.size());
+    for (std::size_t k = 0; k < idx.size(); ++k) v[k] = prob[idx[k]];
+    return v;
+  }
+};
+
+// One ranker: its value for every unknown pair (values null: it orders by the probability
+// and writes no ranking), what the stored value is, and the reports' words for it.
 struct RankerRow {
   Ranker id;
-  void (*combine)(const std::vector<float>& als, const std::vector<float>& prob, std::vector<float>& out);
+  std::vector<float> (*values)(RankContext& c);
   const char* content;
   std::string (*describe)(const std::string& als, const std::string& lstm_model);
 };
 
-void als_score(const std::vector<float>& als, const std::vector<float>&, std::vector<float>& out) {
+std::vector<float> als_values(RankContext& c) {
   // The ALS score itself: a float percentile of 33 M pairs could not tell neighbours apart
   // near the top (float spacing 6e-8 at 1, one rank 3e-8).
-  out = als;
+  return c.als_scores();
 }
 
-void mean_percentile(const std::vector<float>& als, const std::vector<float>& prob, std::vector<float>& out) {
+std::vector<float> mean_percentile(RankContext& c) {
   // Percentiles put both on [0, 1] (their scales differ); ties share their mean.
-  const std::vector<float> pa = eval::percentiles(als), pl = eval::percentiles(prob);
-  out.resize(pa.size());
+  const std::vector<float> pa = eval::percentiles(c.als_scores()), pl = eval::percentiles(c.probabilities());
+  std::vector<float> out(pa.size());
   for (std::size_t k = 0; k < pa.size(); ++k) out[k] = static_cast<float>((static_cast<double>(pa[k]) + pl[k]) / 2);
+  return out;
+}
+
+std::vector<float> ensemble_values(RankContext& c) {
+  Stopwatch sw;
+  const eval::StaticEvidence st = static_evidence(c.cfg, c.d);
+  c.ensemble = std::make_unique<rank::Ensemble>(rank::Ensemble::train(c.d.positives, st, EnsembleOptions::from(c.cfg, c.threads)));
+  const eval::Evidence ev = eval::Evidence::fit(c.d.positives, st, eval::AlsOptions::from(c.cfg, c.threads), c.threads, &c.als());
+  // Every miRNA row, in blocks: features in parallel over rows, then one prediction.
+  const std::uint64_t nm = c.d.n_mirna(), ng = c.d.n_gene();
+  const std::size_t F = eval::Evidence::n_features(), block = 16;
+  std::vector<float> by_pair(nm * ng), feats(block * ng * F);
+  Progress progress("rank ensemble", "miRNAs", static_cast<double>(nm), c.cfg.progress_interval);
+  double t_features = 0, t_trees = 0;
+  for (std::uint64_t r0 = 0; r0 < nm; r0 += block) {
+    const std::uint64_t rows = std::min<std::uint64_t>(block, nm - r0);
+    Stopwatch tf;
+    parallel_slices(rows, c.threads, [&](std::size_t lo, std::size_t hi) {
+      for (std::size_t r = lo; r < hi; ++r) ev.row(static_cast<std::int32_t>(r0 + r), &feats[r * ng * F]);
+    }, 1);
+    t_features += tf.seconds();
+    Stopwatch tt;
+    const auto p = c.ensemble->predict(feats, rows * ng);
+    t_trees += tt.seconds();
+    std::copy(p.begin(), p.end(), by_pair.begin() + static_cast<long>(r0 * ng));
+    char detail[64];
+    std::snprintf(detail, sizeof detail, "features %.0f s, trees %.0f s", t_features, t_trees);
+    progress.update(static_cast<double>(r0 + rows), detail);
+  }
+  char detail[64];
+  std::snprintf(detail, sizeof detail, "features %.0f s, trees %.0f s", t_features, t_trees);
+  progress.finish(detail);
+  std::vector<float> v(c.idx.size());
+  for (std::size_t k = 0; k < c.idx.size(); ++k) v[k] = by_pair[c.idx[k]];
+  log_info("[rank] ensemble: " + std::to_string(c.ensemble->training_rows()) + " training pairs, " +
+           human_count(static_cast<double>(v.size())) + " unknown pairs scored in " + human_seconds(sw.seconds()));
+  return v;
 }
 
 const RankerRow kRankers[] = {
     {Ranker::Lstm, nullptr, "",
      [](const std::string&, const std::string& lstm) { return "ranker lstm: " + lstm; }},
-    {Ranker::Als, als_score,
+    {Ranker::Als, als_values,
      "the implicit-ALS score (dot product of the /als factors; fitted towards 1 at validated pairs, unbounded, not a "
      "probability)",
      [](const std::string& als, const std::string&) {
@@ -55,6 +135,13 @@ const RankerRow kRankers[] = {
      "mean of the percentiles of the implicit-ALS score and the classifier probability among the unknown pairs, in [0, 1]",
      [](const std::string& als, const std::string& lstm) {
        return "ranker als+lstm: mean percentile of " + als + " and the " + lstm;
+     }},
+    {Ranker::Ensemble, ensemble_values,
+     "the ensemble's probability that the pair is a validated interaction (boosted trees over the evidence features "
+     "of /ensemble/features; graph features from every validated pair)",
+     [](const std::string&, const std::string&) {
+       return std::string("ranker ensemble: boosted trees over the graph, seed-family, TargetScan and sequence evidence "
+                          "(the classifier's probability is shown beside it, not used to order)");
      }},
 };
 
@@ -66,6 +153,21 @@ const RankerRow& row_of(Ranker r) {
 
 }  // namespace
 
+eval::StaticEvidence static_evidence(const Config& cfg, const Dataset& d) {
+  std::vector<float> mirna, gene;
+  std::size_t dims = 0;
+  {
+    Store s = Store::open(cfg.store);
+    embed::read_embeddings(s, mirna, gene, dims);
+  }
+  eval::TargetScanSites ts;
+  if (!cfg.targetscan.empty()) {
+    ts = eval::TargetScanSites::read(cfg.targetscan, cfg.aliases, d);
+    log_info("[rank] TargetScan (" + cfg.targetscan + "): " + ts.mapping().summary());
+  }
+  return eval::StaticEvidence::from(d, std::move(ts), std::move(mirna), std::move(gene), dims);
+}
+
 void require_complete_scores(const Store& s) {
   if (!s.exists(sc::kScoreDone))
     throw InputError(s.path(), 0, "store has no scores (/scores/matrix): run `aemigap score` first");
@@ -76,15 +178,15 @@ void require_complete_scores(const Store& s) {
 void write_ranking(const Config& cfg, const Dataset& d, int threads) {
   Stopwatch sw;
   const RankerRow& row = row_of(cfg.ranker);
-  if (!row.combine) {
+  if (!row.values) {
     Store s = Store::open(cfg.store);
     AEMIGAP_CHECK(s.exists(sc::kScoreMatrix), "write_ranking needs /scores/matrix");
-    const bool stale = s.exists(sc::kRanking) || s.exists(sc::kAls);
+    const bool stale = s.exists(sc::kRanking) || s.exists(sc::kAls) || s.exists(sc::kEnsemble);
     s.close();
     if (stale) {  // an earlier run's ranking must not outlive a change of ranker
       StoreUpdate up(cfg.store, false);
-      if (up.store().exists(sc::kRanking)) up.store().remove(sc::kRanking);
-      if (up.store().exists(sc::kAls)) up.store().remove(sc::kAls);
+      for (const char* g : {sc::kRanking, sc::kAls, sc::kEnsemble})
+        if (up.store().exists(g)) up.store().remove(g);
       up.commit();
     }
     log_info(std::string("[rank] ranker ") + name_of(cfg.ranker) +
@@ -100,17 +202,7 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
     if (dims != std::vector<std::uint64_t>{nm, ng})
       throw InputError(cfg.store, 0, "/scores/matrix does not match the store's miRNAs x genes: rerun `aemigap score`");
   }
-  // The known graph: every validated pair (the product ranks what is not yet known).
-  const eval::AlsOptions ao = eval::AlsOptions::from(cfg, threads);
-  eval::ImplicitAls als;
-  als.fit(d.positives, nm, ng, ao);
-  char line[200];
-  std::snprintf(line, sizeof line, "[rank] implicit ALS on %zu known pairs: %d factors, %d sweeps, loss %.4g -> %.4g (%s)",
-                d.positives.size(), ao.factors, ao.iterations, als.loss_history.front(), als.loss_history.back(),
-                human_seconds(sw.seconds()).c_str());
-  log_info(line);
-
-  // The unknown pairs (NaN marks the validated ones) and both models' scores on them.
+  // The unknown pairs: NaN marks the validated ones.
   std::vector<std::uint64_t> idx;
   idx.reserve(d.pool_size());
   for (std::uint64_t i = 0; i < lstm.size(); ++i)
@@ -118,31 +210,39 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
   if (idx.size() != d.pool_size())
     throw InputError(cfg.store, 0, "/scores/matrix has " + std::to_string(idx.size()) + " scored pairs, the pool " +
                                        std::to_string(d.pool_size()) + ": rerun `aemigap score`");
-  std::vector<float> a(idx.size()), l(idx.size());
-  parallel_slices(idx.size(), std::max(1, threads), [&](std::size_t lo, std::size_t hi) {
-    for (std::size_t k = lo; k < hi; ++k) {
-      a[k] = als.score(static_cast<std::int32_t>(idx[k] / ng), static_cast<std::int32_t>(idx[k] % ng));
-      l[k] = lstm[idx[k]];
-    }
-  }, 1);
-  std::vector<float> value;
-  row.combine(a, l, value);
-  std::vector<float>().swap(a);
-  std::vector<float>().swap(l);
-  std::vector<float>& ranking = lstm;  // reuse: NaN stays at the validated pairs
+  RankContext ctx{cfg, d, std::max(1, threads), lstm, idx, nullptr, nullptr};
+  std::vector<float> value = row.values(ctx);
+  const eval::ImplicitAls& als = ctx.als();  // stored for queries whatever the ranker
+  std::vector<float> ranking(lstm.size(), NAN);
   for (std::size_t k = 0; k < idx.size(); ++k) ranking[idx[k]] = value[k];
+  std::vector<float>().swap(value);
+  std::vector<float>().swap(lstm);
 
   StoreUpdate up(cfg.store, false);
   Store& s = up.store();
-  if (s.exists(sc::kRanking)) s.remove(sc::kRanking);
-  if (s.exists(sc::kAls)) s.remove(sc::kAls);
+  for (const char* g : {sc::kRanking, sc::kAls, sc::kEnsemble})
+    if (s.exists(g)) s.remove(g);
   const auto f = static_cast<std::uint64_t>(als.factors());
   s.write<float>(sc::kAlsMirnaFactors, als.mirna_factors, {nm, f});
   s.write<float>(sc::kAlsGeneFactors, als.gene_factors, {ng, f});
   s.write<double>(sc::kAlsLoss, als.loss_history, {als.loss_history.size()});
   s.set_attr(sc::kAls, sc::kAttrKnownPairs, static_cast<std::int64_t>(d.positives.size()));
-  s.set_attr(sc::kAls, sc::kAttrAlpha, ao.alpha);
-  s.set_attr(sc::kAls, sc::kAttrLambda, ao.lambda);
+  s.set_attr(sc::kAls, sc::kAttrAlpha, cfg.als_alpha);
+  s.set_attr(sc::kAls, sc::kAttrLambda, cfg.als_lambda);
+  if (ctx.ensemble) {
+    const auto& e = *ctx.ensemble;
+    const auto bytes = e.save();
+    s.write<std::uint8_t>(sc::kEnsembleModel, bytes, {bytes.size()}, false);
+    s.write_strings(sc::kEnsembleFeatures, e.feature_names());
+    std::vector<double> gain;
+    for (const auto& [name, g] : e.importance()) gain.push_back(g);
+    s.write<double>(sc::kEnsembleImportance, gain, {gain.size()}, false);
+    s.set_attr(sc::kEnsemble, sc::kAttrTrees, static_cast<std::int64_t>(cfg.ensemble_trees));
+    s.set_attr(sc::kEnsemble, sc::kAttrDepth, static_cast<std::int64_t>(cfg.ensemble_depth));
+    s.set_attr(sc::kEnsemble, sc::kAttrEta, cfg.ensemble_eta);
+    s.set_attr(sc::kEnsemble, sc::kAttrTrainingPairs, static_cast<std::int64_t>(e.training_rows()));
+    s.set_attr(sc::kEnsemble, sc::kAttrKnownPairs, static_cast<std::int64_t>(d.positives.size()));
+  }
   s.create_dataset<float>(sc::kRanking, nm, ng, static_cast<std::uint64_t>(cfg.score_block_rows), false);
   s.write_rows(sc::kRanking, 0, nm, ranking.data());
   s.set_attr(sc::kRanking, sc::kAttrRanker, std::string(name_of(cfg.ranker)));

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 #include "aemigap/core/config.hpp"
 #include "aemigap/core/error.hpp"
@@ -17,7 +18,9 @@
 #include "aemigap/embed/embed_stage.hpp"
 #include "aemigap/model/checkpoint.hpp"
 #include "aemigap/model/features.hpp"
+#include "aemigap/eval/families.hpp"
 #include "aemigap/rank/ranking.hpp"
+#include "aemigap/rank/stored.hpp"
 #include "aemigap/rank/topk.hpp"
 
 namespace aemigap::report {
@@ -101,19 +104,42 @@ Table query_sequence(const Config& cfg) {
     mi.push_back(is_mirna ? 0 : static_cast<std::int32_t>(j));
     gi.push_back(is_mirna ? static_cast<std::int32_t>(j) : 0);
   }
+  const int threads = resolve_threads(cfg.threads);
   auto x = model::pair_features(is_mirna ? v : mirna, is_mirna ? gene : v, dims, mi, gi, ck.feature_set, ck.ae.get());
-  auto p = ck.classifier.predict(x.data(), partners, resolve_threads(cfg.threads));
-  log_info("[query] a new sequence has no validated pairs: scored by the classifier alone");
+  auto p = ck.classifier.predict(x.data(), partners, threads);
+  // A new miRNA in a store ranked by the ensemble: its evidence needs no validated pair
+  // (seed family, TargetScan through the family, gene popularity, sequence), so the
+  // ensemble ranks it; otherwise (a new gene, or another ranker) the classifier alone.
+  std::unique_ptr<rank::StoredRanking> stored;
+  std::vector<float> ranked = p, feats;
+  if (is_mirna && s.exists(sc::kEnsembleModel)) {
+    stored = rank::StoredRanking::load(cfg, s, d, threads);
+    feats = stored->evidence->new_mirna(seq, v);
+    ranked = stored->ensemble->predict(feats, partners);
+    log_info("[query] a new sequence has no validated pairs: ranked by the ensemble on its seed family, TargetScan "
+             "and sequence evidence (seed " + eval::seed_of(seq) + ")");
+  } else {
+    log_info("[query] a new sequence has no validated pairs: scored by the classifier alone");
+  }
   rank::TopK top(static_cast<std::size_t>(cfg.top));
-  for (std::size_t j = 0; j < partners; ++j) top.add({p[j], mi[j], gi[j]});
+  for (std::size_t j = 0; j < partners; ++j) top.add({ranked[j], mi[j], gi[j]});
   Table t;
   t.header = {"rank", is_mirna ? "gene" : "mirna", "score"};
+  if (stored) t.header.insert(t.header.end(), {"probability", "family_validated", "family_targetscan"});
+  const std::size_t F = eval::Evidence::n_features(), c7 = eval::Evidence::column("fam7"),
+                    cs = eval::Evidence::column("famsize7"), ct = eval::Evidence::column("ts_fam7");
   auto best = top.sorted();
-  for (std::size_t i = 0; i < best.size(); ++i)
-    t.rows.push_back({std::to_string(i + 1),
-                      is_mirna ? d.gene_names[static_cast<std::size_t>(best[i].gene)]
-                               : d.mirna_names[static_cast<std::size_t>(best[i].mirna)],
-                      fixed6(best[i].score)});
+  for (std::size_t i = 0; i < best.size(); ++i) {
+    const auto j = static_cast<std::size_t>(is_mirna ? best[i].gene : best[i].mirna);
+    std::vector<std::string> row{std::to_string(i + 1), is_mirna ? d.gene_names[j] : d.mirna_names[j], fixed6(best[i].score)};
+    if (stored) {
+      const std::string fam = std::to_string(static_cast<int>(feats[j * F + cs]) - 1);
+      row.push_back(fixed6(p[j]));
+      row.push_back(std::to_string(static_cast<int>(feats[j * F + c7])) + "/" + fam);
+      row.push_back(std::to_string(static_cast<int>(feats[j * F + ct])) + "/" + fam);
+    }
+    t.rows.push_back(std::move(row));
+  }
   return t;
 }
 
@@ -137,6 +163,13 @@ Table query(const Config& cfg) {
   const std::string ds = rank::ranking_dataset(s);
   const bool ranked = ds != sc::kScoreMatrix;
   std::vector<float> row(ng), prob(ng);
+  const auto stored_ptr = rank::StoredRanking::load(cfg, s, d, resolve_threads(cfg.threads));
+  const rank::StoredRanking& stored = *stored_ptr;
+  auto with_evidence = [&](std::vector<std::string> cells, std::size_t m, std::size_t g) {
+    for (auto& c : stored.evidence_cells(static_cast<std::int32_t>(m), static_cast<std::int32_t>(g))) cells.push_back(c);
+    return cells;
+  };
+  const auto evidence_header = rank::StoredRanking::evidence_header();
   Table t;
   if (!cfg.pair.empty()) {
     auto parts = split(cfg.pair, ',');
@@ -148,7 +181,8 @@ Table query(const Config& cfg) {
     s.read_rows(sc::kScoreMatrix, m, 1, prob.data());
     auto show = [](float v) { return std::isnan(v) ? std::string("validated") : fixed6(v); };
     t.header = {"mirna", "gene", "score", "probability"};
-    t.rows.push_back({d.mirna_names[m], d.gene_names[g], show(row[g]), show(prob[g])});
+    t.header.insert(t.header.end(), evidence_header.begin(), evidence_header.end());
+    t.rows.push_back(with_evidence({d.mirna_names[m], d.gene_names[g], show(row[g]), show(prob[g])}, m, g));
     return t;
   }
   rank::TopK top(static_cast<std::size_t>(cfg.top));
@@ -170,6 +204,7 @@ Table query(const Config& cfg) {
     }
   }
   t.header = {"rank", "mirna", "gene", "symbols", "score", "probability"};
+  t.header.insert(t.header.end(), evidence_header.begin(), evidence_header.end());
   auto best = top.sorted();
   std::size_t prob_row = nm;  // the miRNA row in `prob` (none yet); --mirna reads it once
   for (std::size_t i = 0; i < best.size(); ++i) {
@@ -179,8 +214,9 @@ Table query(const Config& cfg) {
       if (prob_row != m) s.read_rows(sc::kScoreMatrix, prob_row = m, 1, prob.data());
       p = prob[g];
     }
-    t.rows.push_back({std::to_string(i + 1), d.mirna_names[m], d.gene_names[g], d.gene_symbols[g],
-                      fixed6(best[i].score), fixed6(p)});
+    t.rows.push_back(with_evidence({std::to_string(i + 1), d.mirna_names[m], d.gene_names[g], d.gene_symbols[g],
+                                    fixed6(best[i].score), fixed6(p)},
+                                   m, g));
   }
   return t;
 }

@@ -1,6 +1,7 @@
 #include "aemigap/report/report.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -21,7 +22,9 @@
 #include "aemigap/data/dataset.hpp"
 #include "aemigap/dist/communicator.hpp"
 #include "aemigap/model/checkpoint.hpp"
+#include "aemigap/core/threads.hpp"
 #include "aemigap/rank/ranking.hpp"
+#include "aemigap/rank/stored.hpp"
 #include "aemigap/rank/topk.hpp"
 #include "aemigap/train/plots.hpp"
 
@@ -60,6 +63,7 @@ const char* recovery_model_of(Ranker r) {
     case Ranker::Als: return name_of(RecoveryModel::Als);
     case Ranker::Lstm: return name_of(RecoveryModel::LstmPaper);
     case Ranker::AlsLstm: return name_of(RecoveryModel::AlsLstmPaper);
+    case Ranker::Ensemble: return name_of(RecoveryModel::Ensemble);
   }
   return "?";
 }
@@ -79,24 +83,6 @@ std::string scoring_model(const Store& s) {
 }
 
 }  // namespace
-
-std::set<std::pair<std::string, std::string>> read_targetscan(const std::string& path) {
-  std::set<std::pair<std::string, std::string>> out;
-  LineReader in(path);
-  std::string_view line;
-  bool header = true;
-  while (in.next(line)) {
-    if (trim(line).empty()) continue;
-    auto cols = split(line, '\t');
-    if (cols.size() != 2) in.fail("expected 2 tab-separated columns (miRNA, gene), found " + std::to_string(cols.size()));
-    if (header) {
-      header = false;
-      if (to_lower(trim(cols[0])) == "mirna") continue;
-    }
-    out.emplace(std::string(trim(cols[0])), std::string(trim(cols[1])));
-  }
-  return out;
-}
 
 std::string recovery_summary(const std::string& tsv, const std::string& ranker) {
   std::ifstream in(tsv);
@@ -119,32 +105,37 @@ std::string recovery_summary(const std::string& tsv, const std::string& ranker) 
   o << "From `recovery.tsv` (`aemigap experiment recovery`): held-out validated pairs among the unknown pool, "
        "first split. This report's ranker corresponds to **" << ranker << "**.\n\n"
     << "| model | recall@1k | recall@10k | recall@100k | AUC |\n|---|---|---|---|---|\n";
-  std::map<std::string, std::map<std::string, std::vector<std::string>>> by_model;  // model -> k -> fields
+  // model -> k -> (sum of recall, sum of AUC, rows): the mean over repeats
+  std::map<std::string, std::map<std::string, std::array<double, 3>>> by_model;
   std::vector<std::string> order;
+  const std::size_t recall = col["recall"], auc = col["auc"];
   while (std::getline(in, line)) {
     std::vector<std::string> f;
     for (auto p : split(line, '\t')) f.emplace_back(p);
     if (f.size() < col.size()) continue;
     const std::string& split_name = f[col["split"]];
     if (first_split.empty()) first_split = split_name;
-    if (split_name != first_split) break;
+    if (split_name != first_split) continue;
     const std::string& m = f[col["model"]];
+    if (m.rfind("evidence:", 0) == 0) continue;  // the single features: in recovery.md
     if (!by_model.count(m)) order.push_back(m);
-    by_model[m][f[col["k"]]] = f;
+    auto& acc = by_model[m][f[col["k"]]];
+    acc[0] += std::atof(f[recall].c_str());
+    acc[1] += std::atof(f[auc].c_str());
+    acc[2] += 1;
   }
-  auto cell = [](const std::map<std::string, std::vector<std::string>>& m, const char* k, std::size_t c) {
+  auto cell = [](const std::map<std::string, std::array<double, 3>>& m, const char* k, int which) {
     auto it = m.find(k);
-    if (it == m.end()) return std::string("n/a");
+    if (it == m.end() || it->second[2] == 0) return std::string("n/a");
     char b[32];
-    std::snprintf(b, sizeof b, "%.4f", std::atof(it->second[c].c_str()));
+    std::snprintf(b, sizeof b, "%.4f", it->second[static_cast<std::size_t>(which)] / it->second[2]);
     return std::string(b);
   };
-  const std::size_t recall = col["recall"], auc = col["auc"];
   for (const auto& name : order) {
     const auto& m = by_model[name];
     const std::string shown = name == ranker ? "**" + name + "**" : name;
-    o << "| " << shown << " | " << cell(m, "1000", recall) << " | " << cell(m, "10000", recall) << " | "
-      << cell(m, "100000", recall) << " | " << cell(m, "100", auc) << " |\n";
+    o << "| " << shown << " | " << cell(m, "1000", 0) << " | " << cell(m, "10000", 0) << " | " << cell(m, "100000", 0)
+      << " | " << cell(m, "100", 1) << " |\n";
   }
   return o.str();
 }
@@ -207,15 +198,17 @@ std::string report_stage(const Config& cfg, dist::Communicator& comm) {
   if (s.exists(sc::kNegatives))
     for (const auto& p : read_pair_table(s, sc::kNegatives))
       negatives.insert(static_cast<std::uint64_t>(p[0]) * ng + static_cast<std::uint64_t>(p[1]));
-  std::set<std::pair<std::string, std::string>> ts;
-  if (!cfg.targetscan.empty()) ts = read_targetscan(cfg.targetscan);
+  // The evidence behind each reported pair (and TargetScan, mapped as the ranker maps it).
+  const auto stored_ptr = rank::StoredRanking::load(cfg, s, d, resolve_threads(cfg.threads));
+  const rank::StoredRanking& stored = *stored_ptr;
   auto support = [&](const Scored& x) {
-    if (cfg.targetscan.empty()) return std::string("n/a");
-    const std::string& m = d.mirna_names[static_cast<std::size_t>(x.mirna)];
-    if (ts.count({m, d.gene_names[static_cast<std::size_t>(x.gene)]})) return std::string("yes");
-    for (auto sym : split(d.gene_symbols[static_cast<std::size_t>(x.gene)], ';'))
-      if (ts.count({m, std::string(sym)})) return std::string("yes");
-    return std::string("no");
+    if (stored.statics.targetscan.empty()) return std::string("n/a");
+    return std::string(stored.statics.targetscan.site(x.mirna, x.gene) ? "yes" : "no");
+  };
+  auto evidence = [&](const Scored& x, const char* sep) {
+    std::string out;
+    for (const auto& c : stored.evidence_cells(x.mirna, x.gene)) out += sep + c;
+    return out;
   };
   const std::string model = rank::ranking_description(s, scoring_model(s));
   const Ranker ranker = rank::stored_ranker(s);
@@ -242,27 +235,56 @@ std::string report_stage(const Config& cfg, dist::Communicator& comm) {
     const auto m = static_cast<std::size_t>(x.mirna), g = static_cast<std::size_t>(x.gene);
     o << rank << "\t" << d.mirna_names[m] << "\t" << d.gene_names[g] << "\t" << d.gene_symbols[g] << "\t"
       << fmt_score(x.score) << "\t" << fmt_score(probability(x)) << "\t" << support(x) << "\t"
-      << (is_negative(x) ? "yes" : "no") << "\n";
+      << (is_negative(x) ? "yes" : "no") << evidence(x, "\t") << "\n";
   };
   auto row_md = [&](std::ostream& o, std::size_t rank, const Scored& x) {
     const auto m = static_cast<std::size_t>(x.mirna), g = static_cast<std::size_t>(x.gene);
     o << "| " << rank << " | " << d.mirna_names[m] << " | " << d.gene_names[g] << " | " << fmt_score(x.score) << " | "
-      << fmt_score(probability(x)) << " | " << support(x) << " | " << (is_negative(x) ? "yes" : "no") << " |\n";
+      << fmt_score(probability(x)) << " | " << support(x) << " | " << (is_negative(x) ? "yes" : "no")
+      << evidence(x, " | ") << " |\n";
   };
-  const char* head_tsv = "rank\tmirna\tgene\tsymbols\tscore\tprobability\ttargetscan_support\ttraining_negative\n";
-  const char* head_md =
-      "| rank | miRNA | gene | score | probability | Support | training negative |\n|---|---|---|---|---|---|---|\n";
+  const std::string head_tsv =
+      "rank\tmirna\tgene\tsymbols\tscore\tprobability\ttargetscan_support\ttraining_negative\tfamily_validated\t"
+      "family_targetscan\tals_percentile\n";
+  const std::string head_md =
+      "| rank | miRNA | gene | score | probability | Support | training negative | family validated | family TargetScan | "
+      "ALS percentile |\n|---|---|---|---|---|---|---|---|---|---|\n";
+  // What a reader needs to weigh the table: the evidence columns and, when the ranker reads
+  // TargetScan, that the Support column is no longer an independent check.
+  std::string notes =
+      "Family validated: other miRNAs of the same seed (nt 2-8) validated on the gene / the other family members; "
+      "family TargetScan: of them, those with a TargetScan site on it; ALS percentile: the pair's implicit-ALS score "
+      "among the miRNA's genes.";
+  if (stored.ensemble && stored.ensemble_reads_targetscan)
+    notes += " The ranker reads TargetScan sites as evidence, so the Support column is not independent of the "
+             "ranking: it shows which evidence a pair has, not a check of it.";
+  std::string learned;
+  if (stored.ensemble) {
+    auto imp = stored.ensemble->importance();
+    double total = 0;
+    for (const auto& [n, g] : imp) total += g;
+    std::sort(imp.begin(), imp.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::ostringstream l;
+    l << "\n## What the ensemble learned\n\nShare of the trees' total gain per evidence feature (docs/ranking.md), "
+         "largest first:\n\n| feature | share of gain |\n|---|---|\n";
+    for (const auto& [n, g] : imp) {
+      char b[32];
+      std::snprintf(b, sizeof b, "%.3f", total > 0 ? g / total : 0.0);
+      l << "| " << n << " | " << b << " |\n";
+    }
+    learned = l.str();
+  }
   auto top_sorted = all_top.sorted();
   {
     AtomicFile t(dir + "top_pairs.tsv"), m(dir + "top_pairs.md");
     t.stream() << "# model: " << model << "\n# support: " << source << "\n" << head_tsv;
     m.stream() << "# Top " << cfg.report_top << " unknown miRNA-gene pairs\n\nModel: " << model << ".  \nSupport: "
-               << source << ".\n\n" << head_md;
+               << source << ".  \n" << notes << "\n\n" << head_md;
     for (std::size_t i = 0; i < top_sorted.size(); ++i) {
       row_tsv(t.stream(), i + 1, top_sorted[i]);
       row_md(m.stream(), i + 1, top_sorted[i]);
     }
-    m.stream() << recovery_summary(dir + "recovery.tsv", recovery_model_of(ranker));
+    m.stream() << learned << recovery_summary(dir + "recovery.tsv", recovery_model_of(ranker));
     t.commit();
     m.commit();
   }
@@ -270,7 +292,7 @@ std::string report_stage(const Config& cfg, dist::Communicator& comm) {
     AtomicFile t(dir + "top_mirnas_per_gene.tsv"), m(dir + "top_mirnas_per_gene.md");
     t.stream() << "# model: " << model << "\n# support: " << source << "\nquery_gene\t" << head_tsv;
     m.stream() << "# Top " << cfg.report_per_gene << " miRNAs per gene\n\nModel: " << model << ".  \nSupport: " << source
-               << ".\n";
+               << ".  \n" << notes << "\n";
     for (std::size_t k = 0; k < genes.size(); ++k) {
       m.stream() << "\n## " << gene_labels[k] << "\n\n" << head_md;
       for (std::size_t i = 0; i < gene_top[k].size(); ++i) {

@@ -122,10 +122,13 @@ grep -q '^## Does this ranking find real interactions?' rep1/top_pairs.md && gre
 # query agrees with the report; unknown names get suggestions
 first=$(grep -v '^#' rep1/top_pairs.tsv | sed -n 2p)
 m=$(cut -f2 <<< "$first"); g=$(cut -f3 <<< "$first"); sc=$(cut -f5 <<< "$first")
-"$bin" query --store ref.h5 --pair "$m,$g" | tail -1 | grep -qP "^$m\t$g\t$sc" || { echo "FAIL: --pair"; exit 1; }
-"$bin" query --store ref.h5 --mirna "$m" --top 3 | sed -n 2p | grep -qP "^1\t$m\t$g\t" || { echo "FAIL: --mirna"; exit 1; }
-[ "$("$bin" query --store ref.h5 --gene KRAS --top 7 | tail -n +2 | cut -f2)" = "$(grep '^KRAS' rep1/top_mirnas_per_gene.tsv | cut -f3)" ] || { echo "FAIL: --gene"; exit 1; }
-if "$bin" query --store ref.h5 --gene KRSA 2> err.txt; then echo "FAIL: unknown gene accepted"; exit 1; fi
+# without the config the TargetScan table beside the store is not found: a clear error
+if "$bin" query --store ref.h5 --pair "$m,$g" 2> err.txt; then echo "FAIL: query without TargetScan"; exit 1; fi
+grep -q "targetscan7_conserved_hsa.tsv.gz.*--config" err.txt || { cat err.txt; echo "FAIL: TargetScan hint"; exit 1; }
+"$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --pair "$m,$g" | tail -1 | grep -qP "^$m\t$g\t$sc" || { echo "FAIL: --pair"; exit 1; }
+"$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --mirna "$m" --top 3 | sed -n 2p | grep -qP "^1\t$m\t$g\t" || { echo "FAIL: --mirna"; exit 1; }
+[ "$("$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --gene KRAS --top 7 | tail -n +2 | cut -f2)" = "$(grep '^KRAS' rep1/top_mirnas_per_gene.tsv | cut -f3)" ] || { echo "FAIL: --gene"; exit 1; }
+if "$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --gene KRSA 2> err.txt; then echo "FAIL: unknown gene accepted"; exit 1; fi
 grep -q "did you mean KRAS" err.txt || { cat err.txt; echo "FAIL: no suggestion"; exit 1; }
 echo "query: pair, miRNA and gene answers agree with the report"
 # a sequence not in the store: inferred embedding, scored against every gene
@@ -170,4 +173,31 @@ assert float(row[4]) == float(row[5]) and abs(float(row[4]) - flat[best]) < 1e-6
 print("ranker lstm: report ordered by the probability")
 PY
 grep -q '^# model: ranker als+lstm: mean percentile of implicit ALS' rep1/top_pairs.tsv || { head -2 rep1/top_pairs.tsv; echo "FAIL: model line"; exit 1; }
+# ranker ensemble: boosted trees over the evidence, trained without leakage (unit tests);
+# here: the store's ranking and trees, the report's evidence columns, queries, and a new
+# sequence ranked by its seed family.
+"$bin" rank --config "$src/configs/smoke.ini" --store ref.h5 --ranker ensemble --ensemble-trees 30 2>&1 | tail -1
+"$py" - <<'PY'
+import h5py, numpy as np
+f = h5py.File("ref.h5", "r")
+m, r = f["scores/matrix"][:], f["scores/ranking"]
+assert r.attrs["ranker"] == "ensemble", r.attrs["ranker"]
+r = r[:]
+nan = np.isnan(m)
+assert (np.isnan(r) == nan).all() and ((r[~nan] >= 0) & (r[~nan] <= 1)).all()
+feats = list(f["ensemble/features"].asstr()[:])
+assert len(feats) == len(f["ensemble/importance"][:]) == 23 and "fam7" in feats and "ts" in feats, feats
+assert f["ensemble/model"].shape[0] > 1000 and f["ensemble"].attrs["trees"] == 30
+assert "als" in f, "the ALS factors stay for queries"
+print(f"ranker ensemble: {int((~nan).sum())} pairs in [0, 1], {len(feats)} features, model {f['ensemble/model'].shape[0]} bytes")
+PY
+"$bin" report "${rep[@]}" --results-dir "$work/rep_ens" > /dev/null 2>&1
+grep -q '^# model: ranker ensemble: boosted trees' rep_ens/top_pairs.tsv || { head -2 rep_ens/top_pairs.tsv; echo "FAIL: model line"; exit 1; }
+grep -q '^## What the ensemble learned' rep_ens/top_pairs.md && grep -q 'not independent of the ranking' rep_ens/top_pairs.md
+sed -n 3p rep_ens/top_pairs.tsv | grep -q $'\tfamily_validated\tfamily_targetscan\tals_percentile$' || { sed -n 3p rep_ens/top_pairs.tsv; echo "FAIL: evidence columns"; exit 1; }
+"$bin" query --store ref.h5 --config "$src/configs/smoke.ini" --mirna "$m" --top 3 > q_ens.tsv 2> /dev/null
+head -1 q_ens.tsv | grep -q $'score\tprobability\tfamily_validated' || { cat q_ens.tsv; echo "FAIL: query evidence"; exit 1; }
+"$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --results-dir "$work/res" --sequence "$seq" --top 5 > seq_ens.tsv 2> seq_ens.log
+grep -q 'ranked by the ensemble' seq_ens.log && [ "$(tail -n +2 seq_ens.tsv | wc -l)" = 5 ] || { cat seq_ens.log seq_ens.tsv; echo "FAIL: --sequence with the ensemble"; exit 1; }
+echo "ranker ensemble: stored, reported with its evidence, queried (also a new sequence, by its family)"
 echo PASS

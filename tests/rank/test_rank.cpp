@@ -153,3 +153,140 @@ TEST(Rankers, IncompleteScoresAreRefusedByName) {
     EXPECT_NE(std::string(e.what()).find("score --resume"), std::string::npos) << e.what();
   }
 }
+
+// ---------------------------------------------------------------- the booster and the ensemble
+
+#include "aemigap/rank/booster.hpp"
+#include "aemigap/rank/ensemble.hpp"
+
+TEST(Booster, LearnsSavesAndLoads) {
+  Rng rng(1);
+  const std::size_t n = 4000, d = 3;
+  std::vector<float> x(n * d), y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < d; ++j) x[i * d + j] = static_cast<float>(rng.uniform_double());
+    y[i] = x[i * d] + 0.3f * x[i * d + 1] > 0.8f ? 1.0f : 0.0f;  // feature 2 is noise
+  }
+  rank::BoosterOptions o;
+  o.rounds = 40;
+  o.threads = 2;
+  auto b = rank::Booster::train(x, n, d, y, o, {"a", "b", "noise"});
+  auto p = b.predict(x.data(), n);
+  std::size_t right = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    right += (p[i] > 0.5f) == (y[i] > 0.5f);
+    EXPECT_TRUE(p[i] >= 0 && p[i] <= 1);
+  }
+  EXPECT_GT(right, n * 95 / 100);
+  auto imp = b.importance();
+  ASSERT_EQ(imp.size(), 3u);
+  EXPECT_EQ(imp[0].first, "a");
+  EXPECT_GT(imp[0].second, imp[2].second);  // the signal gains more than the noise
+  auto back = rank::Booster::load(b.save(), {"a", "b", "noise"}, 1);
+  EXPECT_EQ(back.predict(x.data(), n), p);  // the same trees, whatever the prediction threads
+  EXPECT_THROW(rank::Booster::load(b.save(), {"a", "b"}, 1), Error);  // names must match the model
+}
+
+namespace {
+
+// A small store-like world: 30 miRNAs in seed families of 3, 60 genes; a family's members
+// share most targets, so family evidence is informative.
+struct World {
+  Dataset d;
+  eval::StaticEvidence st;
+  World() {
+    const char* seeds[] = {"GAGGUAG", "AGCACUU", "UAAGGCA", "CCCUGAG", "ACAGUAC", "GCUACAU", "UGGAAUG", "AAAGUGC",
+                           "UUGGUCC", "CUUUGGU"};
+    for (int i = 0; i < 30; ++i) {
+      d.mirna_names.push_back("hsa-m" + std::to_string(100 + i) + (i % 2 ? "-3p" : "-5p"));
+      d.mirna_sequences.push_back("U" + std::string(seeds[i / 3]) + "ACGUACGUACGU");
+    }
+    for (int g = 0; g < 60; ++g)
+      d.gene_names.push_back("G" + std::to_string(100 + g)), d.gene_symbols.push_back("S" + std::to_string(g)),
+          d.gene_sequences.push_back(std::string(static_cast<std::size_t>(50 + g), 'M'));
+    Rng rng(7);
+    for (int m = 0; m < 30; ++m)
+      for (int g = 0; g < 60; ++g)
+        if (rng.uniform_double() < ((g / 6) == (m / 3) ? 0.7 : 0.05)) d.positives.push_back({m, g});
+    std::vector<float> me(30 * 4), ge(60 * 4);
+    for (auto& v : me) v = static_cast<float>(rng.uniform_double());
+    for (auto& v : ge) v = static_cast<float>(rng.uniform_double());
+    st = eval::StaticEvidence::from(d, eval::TargetScanSites{}, me, ge, 4);
+  }
+};
+
+}  // namespace
+
+TEST(Ensemble, TrainingRowsNeverSeeTheirOwnPair) {
+  World w;
+  rank::EnsembleOptions o;
+  o.hide_pairs = 0.2;
+  o.hide_mirnas = 0.1;
+  o.hide_families = 0.1;
+  o.negatives_per_positive = 3;
+  o.als.factors = 4;
+  o.als.iterations = 3;
+  const auto ts = rank::build_training_set(w.d.positives, w.st, o);
+  // The features were computed from a graph without any positive training row ...
+  std::size_t positives = 0;
+  for (std::size_t i = 0; i < ts.rows.size(); ++i) {
+    if (ts.y[i] == 0) continue;
+    ++positives;
+    EXPECT_FALSE(std::binary_search(ts.graph.begin(), ts.graph.end(), ts.rows[i])) << "a hidden pair is in the graph";
+  }
+  EXPECT_GT(positives, 0u);
+  EXPECT_EQ(ts.graph.size() + positives, w.d.positives.size());
+  // ... and are exactly the features of that graph (not of the full one).
+  const auto ev = eval::Evidence::fit(ts.graph, w.st, o.als, 1);
+  const auto all = ev.pairs(ts.rows);
+  const std::size_t F = eval::Evidence::n_features(), k = ts.columns.size();
+  for (std::size_t i = 0; i < ts.rows.size(); ++i)
+    for (std::size_t j = 0; j < k; ++j) ASSERT_EQ(ts.x[i * k + j], all[i * F + ts.columns[j]]) << i << " " << j;
+  // Negatives are pool pairs: never a known pair.
+  for (std::size_t i = 0; i < ts.rows.size(); ++i)
+    if (ts.y[i] == 0) EXPECT_FALSE(std::binary_search(w.d.positives.begin(), w.d.positives.end(), ts.rows[i]));
+  // Without TargetScan: the same rows, the other columns.
+  const auto no_ts = rank::without_groups(ts, {"targetscan"});
+  EXPECT_EQ(no_ts.columns.size(), k - 4);
+  EXPECT_EQ(no_ts.rows, ts.rows);
+}
+
+TEST(Ensemble, RanksHeldFamilyPairsAboveTheRest) {
+  World w;
+  // Hold out miRNA 0's pairs entirely (a cold miRNA): its family members still know them.
+  std::vector<eval::PairIndex> known, held;
+  for (const auto& p : w.d.positives) (p[0] == 0 ? held : known).push_back(p);
+  rank::EnsembleOptions o;
+  o.negatives_per_positive = 5;
+  o.booster.rounds = 30;
+  o.als.factors = 4;
+  o.als.iterations = 3;
+  const auto e = rank::Ensemble::train(known, w.st, o);
+  const auto ev = eval::Evidence::fit(known, w.st, o.als, 1);
+  std::vector<float> row(60), feats;
+  e.score_row(ev, 0, feats, row.data());
+  // AUC of the cold member's held pairs against its other genes: the ensemble's, and gene
+  // popularity's (what a miRNA with no known pair got before).
+  const std::size_t F0 = eval::Evidence::n_features(), gdeg = eval::Evidence::column("gdeg");
+  auto auc = [&](auto score) {
+    double wins = 0, pairs = 0;
+    for (int a = 0; a < 60; ++a)
+      for (int b = 0; b < 60; ++b) {
+        const bool pa = std::binary_search(held.begin(), held.end(), eval::PairIndex{0, a});
+        const bool pb = std::binary_search(held.begin(), held.end(), eval::PairIndex{0, b});
+        if (!pa || pb) continue;
+        wins += score(a) > score(b) ? 1 : score(a) == score(b) ? 0.5 : 0;
+        pairs += 1;
+      }
+    return wins / pairs;
+  };
+  const double ens = auc([&](int g) { return row[static_cast<std::size_t>(g)]; });
+  const double pop = auc([&](int g) { return feats[static_cast<std::size_t>(g) * F0 + gdeg]; });
+  EXPECT_GT(ens, 0.65) << "popularity " << pop;
+  EXPECT_GT(ens, pop + 0.2) << "the family evidence should beat gene popularity for a cold member";
+  // A new sequence of the same seed gets the same family evidence as a cold member.
+  const auto fresh = ev.new_mirna(w.d.mirna_sequences[0], std::vector<float>(4, 0.5f));
+  const std::size_t F = eval::Evidence::n_features(), fam7 = eval::Evidence::column("fam7");
+  for (int g = 0; g < 60; ++g)
+    EXPECT_EQ(fresh[static_cast<std::size_t>(g) * F + fam7], feats[static_cast<std::size_t>(g) * F + fam7]) << g;
+}

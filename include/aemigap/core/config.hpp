@@ -53,19 +53,27 @@ AEMIGAP_CHOICES(Arch, {Arch::Lstm, "lstm"}, {Arch::BiLstm, "bilstm"}, {Arch::Gru
 enum class CvProtocol { Paper, Uniform, ColdMirna, ColdGene };
 AEMIGAP_CHOICES(CvProtocol, {CvProtocol::Paper, "paper"}, {CvProtocol::Uniform, "uniform"},
                 {CvProtocol::ColdMirna, "cold-mirna"}, {CvProtocol::ColdGene, "cold-gene"});
-enum class RecoverySplit { Random, MirnaStratified, ColdMirna };
+enum class RecoverySplit { Random, MirnaStratified, ColdMirna, ColdFamily, Independent };
 AEMIGAP_CHOICES(RecoverySplit, {RecoverySplit::Random, "random"}, {RecoverySplit::MirnaStratified, "mirna-stratified"},
-                {RecoverySplit::ColdMirna, "cold-mirna"});
+                {RecoverySplit::ColdMirna, "cold-mirna"}, {RecoverySplit::ColdFamily, "cold-family"},
+                {RecoverySplit::Independent, "independent"});
 enum class RecoveryModel {
-  LstmPaper, LstmPool, Als, AlsLstmPaper, AlsLstmPool, DegreeProduct, GenePopularity, EmbeddingDistance, Random
+  LstmPaper, LstmPool, Als, AlsLstmPaper, AlsLstmPool, DegreeProduct, GenePopularity, EmbeddingDistance, Random,
+  Evidence, LookupTargetScan, LookupFamily, Ensemble, EnsembleNoTargetScan
 };
 AEMIGAP_CHOICES(RecoveryModel, {RecoveryModel::LstmPaper, "lstm-paper"}, {RecoveryModel::LstmPool, "lstm-pool"},
                 {RecoveryModel::Als, "als"}, {RecoveryModel::AlsLstmPaper, "als+lstm-paper"},
                 {RecoveryModel::AlsLstmPool, "als+lstm-pool"}, {RecoveryModel::DegreeProduct, "degree-product"},
                 {RecoveryModel::GenePopularity, "gene-popularity"},
-                {RecoveryModel::EmbeddingDistance, "embedding-distance"}, {RecoveryModel::Random, "random"});
-enum class Ranker { Lstm, Als, AlsLstm };
-AEMIGAP_CHOICES(Ranker, {Ranker::Lstm, "lstm"}, {Ranker::Als, "als"}, {Ranker::AlsLstm, "als+lstm"});
+                {RecoveryModel::EmbeddingDistance, "embedding-distance"}, {RecoveryModel::Random, "random"},
+                {RecoveryModel::Evidence, "evidence"}, {RecoveryModel::LookupTargetScan, "lookup-targetscan"},
+                {RecoveryModel::LookupFamily, "lookup-family"}, {RecoveryModel::Ensemble, "ensemble"},
+                {RecoveryModel::EnsembleNoTargetScan, "ensemble-no-targetscan"});
+enum class EnsembleNegatives { Uniform, SameMirna };
+AEMIGAP_CHOICES(EnsembleNegatives, {EnsembleNegatives::Uniform, "uniform"}, {EnsembleNegatives::SameMirna, "same-mirna"});
+enum class Ranker { Lstm, Als, AlsLstm, Ensemble };
+AEMIGAP_CHOICES(Ranker, {Ranker::Lstm, "lstm"}, {Ranker::Als, "als"}, {Ranker::AlsLstm, "als+lstm"},
+                {Ranker::Ensemble, "ensemble"});
 enum class SequenceKind { Mirna, Gene };
 AEMIGAP_CHOICES(SequenceKind, {SequenceKind::Mirna, "mirna"}, {SequenceKind::Gene, "gene"});
 
@@ -207,11 +215,13 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
     "merge the parts of all cv-task runs into the CV outputs (as one cv run writes them)")                    \
   /* recovery */                                                                                              \
   X(ChoiceList<RecoverySplit>, recovery_splits, "recovery-splits", "recovery", Plain,                         \
-    (ChoiceList<RecoverySplit>{RecoverySplit::Random, RecoverySplit::MirnaStratified, RecoverySplit::ColdMirna}), \
+    (ChoiceList<RecoverySplit>{RecoverySplit::Random, RecoverySplit::MirnaStratified, RecoverySplit::ColdMirna,  \
+                               RecoverySplit::ColdFamily, RecoverySplit::Independent}),                       \
     any(),                                                                                                    \
     "experiment recovery: comma-separated hold-out splits: random (positives), "                              \
     "mirna-stratified (the same share of every miRNA's positives), cold-mirna (every positive"                \
-    " of some miRNAs)")                                                                                       \
+    " of some miRNAs), cold-family (every positive of some seed families), independent (no "                 \
+    "hold-out: the validation-pairs of other databases among the unknown pool)")                              \
   X(double, recovery_fraction, "recovery-fraction", "recovery", Plain, 0.1, open(0, 1),                       \
     "experiment recovery: share of the positives (cold-mirna: of the miRNAs) held out")                       \
   X(double, recovery_pool_fraction, "recovery-pool-fraction", "recovery", Plain, 0.1, left_open(0, 1),        \
@@ -221,11 +231,24 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
     (ChoiceList<RecoveryModel>{RecoveryModel::LstmPaper, RecoveryModel::LstmPool, RecoveryModel::Als,        \
                                RecoveryModel::AlsLstmPaper, RecoveryModel::AlsLstmPool,                       \
                                RecoveryModel::DegreeProduct, RecoveryModel::GenePopularity,                   \
-                               RecoveryModel::EmbeddingDistance, RecoveryModel::Random}),                     \
+                               RecoveryModel::EmbeddingDistance, RecoveryModel::Random,                       \
+                               RecoveryModel::Evidence, RecoveryModel::LookupTargetScan,                      \
+                               RecoveryModel::LookupFamily, RecoveryModel::Ensemble,                          \
+                               RecoveryModel::EnsembleNoTargetScan}),                                         \
     any(),                                                                                                    \
     "experiment recovery: models ranked: lstm-paper (the paper's method), lstm-pool "                         \
     "(negatives drawn uniformly from the pool), als, als+lstm-pool and als+lstm-paper (rank "                 \
-    "averages), degree-product, gene-popularity, embedding-distance, random")                                 \
+    "averages), degree-product, gene-popularity, embedding-distance, random, evidence (every "                \
+    "evidence feature alone, eval/evidence.hpp), lookup-targetscan (a TargetScan site, then "                 \
+    "gene popularity), lookup-family (seed-family members validated on the gene, then "                       \
+    "popularity), ensemble (the learned combiner of rank/ensemble.hpp) and "                                  \
+    "ensemble-no-targetscan (the same without the TargetScan features)")                                      \
+  X(int, recovery_repeats, "recovery-repeats", "recovery", Plain, 3, at_least(1),                             \
+    "experiment recovery: repeats of every split with seeds seed, seed + 1, ... (tables show mean ± sd)")     \
+  X(std::string, validation_pairs, "validation-pairs", "recovery", Path,                                      \
+    "data/independent_validation_hsa.tsv.gz", any(),                                                          \
+    "validated pairs of other databases (TSV miRNA, gene symbol) for the independent split: for "             \
+    "choosing and checking models only, never a training positive or a feature; empty = none")               \
   /* score */                                                                                                 \
   X(std::string, checkpoint, "checkpoint", "score", Path, "", any(),                                          \
     "model checkpoint to score with; empty = <results-dir>/model.pt (written by cv)")                         \
@@ -237,9 +260,24 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
   /* rank */                                                                                                  \
   X(Ranker, ranker, "ranker", "rank", Plain, Ranker::Als, any(),                                              \
     "what orders the unknown pairs in reports and queries: als (implicit ALS over the "                       \
-    "validated pairs; the best at ranking held-out interactions, docs/recovery.md), lstm (the"                \
-    " classifier's probability, the paper's method) or als+lstm (the mean of the two "                        \
-    "percentiles over the pool)")                                                                             \
+    "validated pairs), lstm (the classifier's probability, the paper's method), als+lstm (the "               \
+    "mean of the two percentiles over the pool) or ensemble (gradient-boosted trees over every "              \
+    "evidence feature: graph, seed family, TargetScan, sequence; rank/ensemble.hpp)")                         \
+  X(double, ensemble_hide_pairs, "ensemble-hide-pairs", "rank", Plain, 0.10, right_open(0, 1),                \
+    "ensemble: share of the known pairs hidden at random to train the combiner")                             \
+  X(double, ensemble_hide_mirnas, "ensemble-hide-mirnas", "rank", Plain, 0.05, right_open(0, 1),              \
+    "ensemble: share of the miRNAs whose every pair is hidden (so it learns miRNAs with no pair)")           \
+  X(double, ensemble_hide_families, "ensemble-hide-families", "rank", Plain, 0.05, right_open(0, 1),          \
+    "ensemble: share of the seed families whose every pair is hidden")                                        \
+  X(int, ensemble_negatives, "ensemble-negatives", "rank", Plain, 10, closed(1, 1000),                        \
+    "ensemble: pool pairs drawn (uniformly) per hidden pair as the combiner's negatives")                    \
+  X(EnsembleNegatives, ensemble_negatives_from, "ensemble-negatives-from", "rank", Plain,                     \
+    EnsembleNegatives::Uniform, any(),                                                                        \
+    "ensemble: where its negatives come from: uniform (any pool pair) or same-mirna (pool pairs of the "      \
+    "hidden pair's miRNA: it learns to order a miRNA's genes)")                                               \
+  X(int, ensemble_trees, "ensemble-trees", "rank", Plain, 200, closed(1, 100000), "ensemble: boosted trees")  \
+  X(int, ensemble_depth, "ensemble-depth", "rank", Plain, 6, closed(1, 20), "ensemble: depth of each tree")   \
+  X(double, ensemble_eta, "ensemble-eta", "rank", Plain, 0.1, left_open(0, 1), "ensemble: learning rate")     \
   X(int, als_factors, "als-factors", "rank", Plain, 64, at_least(1),                                          \
     "implicit ALS: factors per miRNA and gene")                                                               \
   X(int, als_iterations, "als-iterations", "rank", Plain, 15, at_least(1), "implicit ALS: alternating sweeps") \
@@ -252,8 +290,8 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
     "genes (symbols or FASTA keys) whose top miRNAs are reported (the paper's oncogenes)")                    \
   X(int, report_per_gene, "report-per-gene", "report", Plain, 10, at_least(1), "top miRNAs per reported gene") \
   X(std::string, targetscan, "targetscan", "report", Path, "data/targetscan7_conserved_hsa.tsv.gz", any(),    \
-    "TargetScan predictions (TSV: miRNA, gene symbol) for the reports' Support column; empty "                \
-    "= none")                                                                                                 \
+    "TargetScan predictions (TSV: miRNA, gene symbol): the reports' Support column and the "                  \
+    "ensemble's targetscan features; empty = none")                                                           \
   /* query */                                                                                                 \
   X(std::string, pair, "pair", "query", Plain, "", any(), "query: MIRNA,GENE -> that pair's score")           \
   X(std::string, mirna, "mirna", "query", Plain, "", any(), "query: the top genes of this miRNA")             \

@@ -122,8 +122,16 @@ enum class Kind { Group, Dataset, Part, Attr };
   X(kAlsMirnaFactors, "/als/mirna_factors", Dataset, "float32 [n_mirna, factors]")                           \
   X(kAlsGeneFactors, "/als/gene_factors", Dataset, "float32 [n_gene, factors]")                              \
   X(kAlsLoss, "/als/loss", Dataset, "float64 loss after each sweep")                                         \
-  X(kAttrKnownPairs, "known_pairs", Attr, "/als: validated pairs fitted")                                    \
+  X(kAttrKnownPairs, "known_pairs", Attr, "/als, /ensemble: validated pairs fitted")                         \
   X(kAttrLambda, "lambda", Attr, "/als: ridge")                                                              \
+  X(kEnsemble, "/ensemble", Group, "the ensemble ranker's trees (ranker ensemble)")                          \
+  X(kEnsembleModel, "/ensemble/model", Dataset, "uint8: the boosted trees, XGBoost UBJSON")                  \
+  X(kEnsembleFeatures, "/ensemble/features", Dataset, "string: the evidence features the trees read, in order") \
+  X(kEnsembleImportance, "/ensemble/importance", Dataset, "float64: each feature's total gain")              \
+  X(kAttrTrees, "trees", Attr, "/ensemble: boosted trees")                                                   \
+  X(kAttrDepth, "depth", Attr, "/ensemble: tree depth")                                                      \
+  X(kAttrEta, "eta", Attr, "/ensemble: learning rate")                                                       \
+  X(kAttrTrainingPairs, "training_pairs", Attr, "/ensemble: hidden + sampled pairs it learned from")         \
   /* every writer */                                                                                         \
   X(kAttrFormat, "format", Attr, "/: the store format tag (kStoreFormat)")                                   \
   X(kAttrVersion, "aemigap_version", Attr, "/: the binary that last wrote the store")                        \

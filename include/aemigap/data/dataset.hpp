@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace aemigap {
@@ -34,6 +35,19 @@ std::optional<std::size_t> find_gene(const Dataset& d, std::string_view name);
 std::optional<std::size_t> find_mirna(const Dataset& d, std::string_view name);
 std::size_t require_gene(const Dataset& d, const std::string& name, const std::string& context = "");
 std::size_t require_mirna(const Dataset& d, const std::string& name, const std::string& context = "");
+
+// Pairs of another table (TargetScan sites, validation pairs) placed in a Dataset: a miRNA
+// by its name, a gene symbol through the alias table (or as itself) to a FASTA key, else by
+// any pair-table symbol of a gene. Unique, sorted; what could not be placed is counted.
+struct MappedPairs {
+  std::vector<std::array<std::int32_t, 2>> pairs;
+  std::size_t rows = 0, unknown_mirna = 0, unknown_gene = 0, duplicates = 0;
+  std::size_t mirna_names = 0, mirna_names_mapped = 0;  // distinct miRNA names, and of them found
+  std::string summary() const;  // "224,380 rows: 221,276 pairs; 2 of 386 miRNA names not in the store (...)"
+  std::vector<std::string> lost_mirnas;  // the names not found, sorted
+};
+MappedPairs map_pairs(const Dataset& d, const std::vector<struct RawPair>& raw,
+                      const std::unordered_map<std::string, std::string>& aliases);
 
 // What ingest kept and dropped, and why.
 struct IngestReport {

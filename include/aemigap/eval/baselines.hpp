@@ -32,6 +32,8 @@ class ImplicitAls {
   // Weighted squared loss + ridge of the current factors (falls while fitting).
   double loss(const std::vector<PairIndex>& known) const;
   int factors() const { return f_; }
+  // Factors fitted earlier (the store's /als): scores without refitting.
+  static ImplicitAls from_factors(std::vector<float> mirna, std::vector<float> gene, int factors);
   std::vector<float> mirna_factors, gene_factors;  // [n x factors]
   std::vector<double> loss_history;                // after each iteration
 

@@ -35,8 +35,15 @@ struct Split {
 // floor(fraction * n + u) of its n positives (u uniform: the expected share is exact), and
 // keeps at least one. cold-mirna: every positive of `fraction` of the miRNAs (those with a
 // positive), so the model never saw those miRNAs' interactions.
+// cold-family: every positive of `fraction` of the seed families (family[m]: miRNA m's
+// family id, -1 for none; families with a positive count), so neither a held miRNA nor any
+// miRNA of its seed was seen. independent is not a hold-out: see independent_split.
 Split holdout_split(const std::vector<PairIndex>& positives, RecoverySplit kind, double fraction,
-                    std::uint64_t seed);
+                    std::uint64_t seed, const std::vector<std::int32_t>* family = nullptr);
+
+// The independent split: every positive trains; the held pairs are validated pairs of other
+// databases (sorted, unique) that are not positives.
+Split independent_split(const std::vector<PairIndex>& positives, const std::vector<PairIndex>& validation);
 
 struct EvalPool {
   std::vector<PairIndex> pairs;   // sorted by (miRNA, gene)

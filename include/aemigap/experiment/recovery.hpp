@@ -19,7 +19,8 @@ namespace aemigap::experiment {
 
 struct RecoveryRow {
   RecoverySplit split;
-  RecoveryModel model;
+  int repeat = 0;     // 0-based: seed + repeat
+  std::string model;  // the model's name (evidence: "evidence:<feature>")
   eval::RankingMetrics m;
   double auc_distance = 0;  // held-out positives vs distance-filtered negatives not trained on
   double seconds = 0;

@@ -18,6 +18,7 @@
 #include "aemigap/core/config.hpp"
 #include "aemigap/core/store.hpp"
 #include "aemigap/data/dataset.hpp"
+#include "aemigap/eval/evidence.hpp"
 
 namespace aemigap::dist {
 class Communicator;
@@ -32,6 +33,11 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads);
 // The `rank` stage: checks that the scores are complete, then write_ranking, on rank 0.
 // Returns false on the ranks that did not run it when it failed (rank 0 throws).
 bool rank_stage(const Config& cfg, dist::Communicator& comm);
+
+// What needs no validated pair, for the ensemble and the evidence columns: the store's
+// embeddings, seed families, and the TargetScan table of cfg.targetscan (mapped with
+// cfg.aliases; what was lost is logged).
+eval::StaticEvidence static_evidence(const Config& cfg, const Dataset& d);
 
 // Throws InputError naming the store when /scores/matrix is missing or not complete.
 void require_complete_scores(const Store& s);

@@ -20,9 +20,6 @@ namespace aemigap::report {
 // Every rank takes part; returns top_pairs.md's text on rank 0 ("" on the others).
 std::string report_stage(const Config& cfg, dist::Communicator& comm);
 
-// TargetScan predictions (TSV: miRNA, gene symbol; a header line is skipped).
-std::set<std::pair<std::string, std::string>> read_targetscan(const std::string& path);
-
 // How well the rankers found held-out interactions, from `experiment recovery`'s TSV (its
 // first split; columns found by name), or how to measure it when the file is absent.
 std::string recovery_summary(const std::string& tsv_path, const std::string& ranker);
