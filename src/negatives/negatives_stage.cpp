@@ -51,6 +51,12 @@ NegativesResult build_negatives(const Dataset& d, const std::vector<float>& mirn
   Stopwatch total;
   NegativesResult r;
   r.method = opt.method;
+  // Refused before the scan: zero negatives would make every later AUC meaningless.
+  const auto wanted = static_cast<std::uint64_t>(static_cast<double>(d.positives.size()) * opt.ratio + 0.5);
+  if (wanted == 0)
+    throw ConfigError("option 'negatives-ratio' " + std::to_string(opt.ratio) + " asks for 0 negatives for " +
+                      std::to_string(d.positives.size()) + " positives; use a ratio of at least " +
+                      std::to_string(1.0 / std::max<double>(1.0, static_cast<double>(d.positives.size()))));
   // Every rank fits the same whitening and thresholds from the same data: no messages needed.
   Whitening w = fit_whitening(mirna, gene, dims);
   r.whitening_ridge = w.ridge;
@@ -74,6 +80,9 @@ NegativesResult build_negatives(const Dataset& d, const std::vector<float>& mirn
   // The draw: the same ordinals on every rank.
   r.requested = static_cast<std::uint64_t>(static_cast<double>(d.positives.size()) * opt.ratio + 0.5);
   std::uint64_t k = std::min(r.requested, r.counts.candidates);
+  if (k == 0)
+    throw Error("negatives: no unknown pair passes the " + std::string(name_of(opt.method)) +
+                " filter (all three distances above the positives' means): no negatives to draw");
   if (k < r.requested)
     log_warn("only " + std::to_string(r.counts.candidates) + " candidates for " + std::to_string(r.requested) +
              " requested negatives: taking all of them");

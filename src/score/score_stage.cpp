@@ -24,6 +24,25 @@ namespace sc = schema;
 
 namespace {
 
+// Everything scoring needs, read and tried on one miRNA row before /scores is touched: a
+// bad checkpoint or a store without embeddings must not cost a finished matrix.
+void check_inputs(const Config& cfg, const std::string& ckpt) {
+  std::vector<float> mirna, gene;
+  std::size_t dims = 0;
+  {
+    Store s = Store::open(cfg.store);
+    embed::read_embeddings(s, mirna, gene, dims);
+  }
+  const auto ck = model::Checkpoint::load(ckpt);  // names the file when it is not a checkpoint
+  try {
+    PoolScorer scorer(ck, mirna, gene, dims, 1);
+    std::vector<float> row(gene.size() / dims);
+    scorer.score_rows(0, 1, row.data());
+  } catch (const std::exception& e) {
+    throw InputError(ckpt, 0, std::string("the checkpoint does not fit the embeddings of ") + cfg.store + ": " + e.what());
+  }
+}
+
 // Rank 0 prepares /scores: a fresh, fully allocated matrix, or checks what a resume continues.
 void prepare_scores(const Config& cfg, const std::string& ckpt) {
   warn_if_reference_blas();
@@ -45,6 +64,7 @@ void prepare_scores(const Config& cfg, const std::string& ckpt) {
     }
     if (cfg.resume) log_info("[score] nothing to resume in " + cfg.store + ": starting a fresh run");
   }
+  check_inputs(cfg, ckpt);
   const std::uint64_t nb = (nm + br - 1) / br;
   StoreUpdate up(cfg.store, false);
   Store& s = up.store();

@@ -58,6 +58,13 @@ CvInputs load_cv_inputs(const Store& s, const Dataset& d, const CvOptions& opt) 
   if (!s.exists(schema::kNegatives))
     throw InputError(s.path(), 0, "store has no negatives (/pairs/negative): run `aemigap negatives` first");
   in.negatives = read_pair_table(s, schema::kNegatives);
+  // Single-class data would report AUC 0.5 and F1 1.0 without a word; folds of one pair run for hours.
+  if (in.negatives.empty())
+    throw InputError(s.path(), 0, "/pairs/negative is empty: run `aemigap negatives` with a larger negatives-ratio");
+  const std::size_t smaller = std::min(d.positives.size(), in.negatives.size());
+  if (static_cast<std::size_t>(opt.folds) > smaller)
+    throw ConfigError("option 'cv-folds' " + std::to_string(opt.folds) + " is more than the smaller class (" +
+                      std::to_string(smaller) + " pairs): every fold needs pairs of both classes");
   if (opt.needs_ae() && !opt.ae_per_fold) {
     in.ae = std::make_unique<model::AutoencoderModel>(model::AutoencoderModel::read(s, schema::kAe));
     // The features' width comes from this artifact; it must be the one the options describe.

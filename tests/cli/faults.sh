@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Faults a careless user makes: each case asserts a non-zero exit, the message, and that a
+# store that was complete before is byte-for-byte the same afterwards (no temp file left).
+# Cases that failed before their fix are marked "was:" with what used to happen.
+set -euo pipefail
+bin=$1 src=$2 work=$3
+rm -rf "$work"; mkdir -p "$work"; cd "$work"
+zcat "$src/data/mirtarbase7_hsa_pairs.tsv.gz" | awk -F'\t' 'NR == 1 { print; next } { if (!($1 in m)) { if (n >= 12) next; m[$1] = 1; n++ } print }' > small.tsv
+cfg=(--config "$src/configs/smoke.ini" --pairs "$work/small.tsv" --results-dir "$work/res" --cv-protocols paper
+     --cv-subsample 0 --threads 1)
+"$bin" ingest "${cfg[@]}" --store bare.h5 > /dev/null 2>&1
+cp bare.h5 full.h5
+for stage in embed negatives train-ae cv score; do "$bin" $stage "${cfg[@]}" --store full.h5 > /dev/null 2>&1; done
+[ -s res/model.pt ] || { echo "FAIL: no checkpoint"; exit 1; }
+
+cases=0
+expect_fail() {  # expect_fail STORE "needle" subcommand args...
+  local store=$1 needle=$2; shift 2
+  local before; before=$(sha256sum "$store")
+  if "$bin" "$@" "${cfg[@]}" --store "$store" > out.txt 2> err.txt; then echo "FAIL: succeeded: $*"; exit 1; fi
+  grep -qF -- "$needle" err.txt || { echo "FAIL: stderr of '$*' lacks '$needle':"; cat err.txt; exit 1; }
+  [ "$(sha256sum "$store")" = "$before" ] || { echo "FAIL: '$*' changed $store"; exit 1; }
+  if ls -a | grep -q '\.tmp'; then echo "FAIL: '$*' left a temp file"; ls -a; exit 1; fi
+  cases=$((cases + 1))
+  echo "ok: $* -> $(grep -m1 . err.txt | cut -c1-160)"
+}
+
+# was: score committed a fresh, zeroed /scores and removed the ranking, then failed to load it
+echo "not a checkpoint" > garbage.pt
+expect_fail full.h5 "garbage.pt" score --checkpoint garbage.pt
+# was: the same with a store that has no embeddings (the checkpoint is fine)
+cp bare.h5 noemb.h5
+expect_fail noemb.h5 "embed" score --checkpoint res/model.pt
+# was: negatives-ratio 0.0001 drew 0 negatives and cv reported AUC 0.5 with F1 1.0
+expect_fail full.h5 "asks for 0 negatives" negatives --negatives-ratio 0.0001
+# was: cv-folds larger than the data ran folds of one pair
+expect_fail full.h5 "more than the smaller class" cv --cv-folds 100000
+# clear errors that already held: keep them
+expect_fail full.h5 "must be a finite number" cv --lr inf
+expect_fail full.h5 "must be a finite number" negatives --negatives-ratio inf
+expect_fail full.h5 "is negative" embed --seed -1
+expect_fail full.h5 "report-top" report --report-top -5
+expect_fail bare.h5 "embed" negatives
+expect_fail full.h5 "checkpoint not found" score --checkpoint missing.pt
+echo "$cases fault cases: clear errors, stores unchanged"
