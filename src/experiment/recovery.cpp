@@ -274,7 +274,8 @@ Scores lookup(SplitContext& c, const char* primary) {
 }
 
 // The ensemble trained inside the split's training graph (its own hide), with and without
-// the TargetScan features (one training set for both).
+// the TargetScan features (one training set for both), and its trees behind the TargetScan
+// tier (ensemble-ts-first: the same trees, no second training).
 Outputs ensemble_rows(SplitContext& c, bool with_ts, bool without_ts) {
   ensure_evidence(c);
   Stopwatch sw;
@@ -288,10 +289,16 @@ Outputs ensemble_rows(SplitContext& c, bool with_ts, bool without_ts) {
     if (drop ? !without_ts : !with_ts) continue;
     rank::TrainingSet t = ts;
     if (drop) t = rank::without_groups(ts, {"targetscan"});
-    const auto e = rank::Ensemble::from_training_set(t, eo);
+    auto e = rank::Ensemble::from_training_set(t, eo);
     out.emplace_back(name_of(drop ? RecoveryModel::EnsembleNoTargetScan : RecoveryModel::Ensemble),
                      Scores{e.predict(c.ev_pool, c.pool.pairs.size()), e.predict(c.ev_test, c.neg_test.size()),
                             sw.seconds()});
+    if (!drop && c.cfg.recovery_models.contains(RecoveryModel::EnsembleTargetScanFirst)) {
+      e.set_targetscan_first(true);
+      out.emplace_back(name_of(RecoveryModel::EnsembleTargetScanFirst),
+                       Scores{e.predict(c.ev_pool, c.pool.pairs.size()), e.predict(c.ev_test, c.neg_test.size()),
+                              sw.seconds()});
+    }
   }
   return out;
 }
@@ -357,6 +364,14 @@ const std::vector<ModelRow>& model_rows() {
          if (c.cfg.recovery_models.contains(RecoveryModel::Ensemble)) return Outputs{};  // made with the ensemble
          (void)done;
          return ensemble_rows(c, false, true);
+       },
+       {}},
+      {RecoveryModel::EnsembleTargetScanFirst,
+       [](SplitContext& c, const std::map<RecoveryModel, Scores>&) {
+         if (c.cfg.recovery_models.contains(RecoveryModel::Ensemble)) return Outputs{};  // made with the ensemble
+         Outputs o = ensemble_rows(c, true, false);
+         o.erase(o.begin());  // the plain ensemble was not asked for
+         return o;
        },
        {}},
   };

@@ -144,6 +144,7 @@ Ensemble Ensemble::from_training_set(const TrainingSet& ts, const EnsembleOption
   Ensemble e;
   e.columns_ = ts.columns;
   e.training_rows_ = ts.rows.size();
+  e.targetscan_first_ = opt.targetscan_first;
   e.booster_ = Booster::train(ts.x, ts.rows.size(), ts.columns.size(), ts.y, opt.booster, e.feature_names());
   log_info("[ensemble] " + std::to_string(opt.booster.rounds) + " trees on " + std::to_string(ts.columns.size()) +
            " features in " + human_seconds(sw.seconds()));
@@ -158,7 +159,14 @@ std::vector<std::string> Ensemble::feature_names() const {
 
 std::vector<float> Ensemble::predict(const std::vector<float>& all, std::size_t n) const {
   const auto x = select(all, n, columns_);
-  return booster_.predict(x.data(), n);
+  auto p = booster_.predict(x.data(), n);
+  if (targetscan_first_) {
+    // The trees' probability lies in (0, 1): + 1 puts every site above every non-site.
+    const std::size_t ts = Evidence::column("ts"), F = Evidence::n_features();
+    for (std::size_t i = 0; i < n; ++i)
+      if (all[i * F + ts] > 0) p[i] += 1.0f;
+  }
+  return p;
 }
 
 std::vector<float> Ensemble::score(const Evidence& ev, const std::vector<PairIndex>& pairs) const {
@@ -173,8 +181,10 @@ void Ensemble::score_row(const Evidence& ev, std::int32_t m, std::vector<float>&
   std::copy(p.begin(), p.end(), out);
 }
 
-Ensemble Ensemble::load(const std::vector<std::uint8_t>& bytes, const std::vector<std::string>& names, int threads) {
+Ensemble Ensemble::load(const std::vector<std::uint8_t>& bytes, const std::vector<std::string>& names, int threads,
+                        bool targetscan_first) {
   Ensemble e;
+  e.targetscan_first_ = targetscan_first;
   for (const auto& n : names) e.columns_.push_back(Evidence::column(n));
   e.booster_ = Booster::load(bytes, names, threads);
   return e;

@@ -89,7 +89,11 @@ std::vector<float> mean_percentile(RankContext& c) {
 std::vector<float> ensemble_values(RankContext& c) {
   Stopwatch sw;
   const eval::StaticEvidence st = static_evidence(c.cfg, c.d);
-  c.ensemble = std::make_unique<rank::Ensemble>(rank::Ensemble::train(c.d.positives, st, EnsembleOptions::from(c.cfg, c.threads)));
+  EnsembleOptions eo = EnsembleOptions::from(c.cfg, c.threads);
+  eo.targetscan_first = c.cfg.ranker == Ranker::EnsembleTargetScanFirst;
+  if (eo.targetscan_first && c.cfg.targetscan.empty())
+    throw ConfigError("ranker ensemble-ts-first orders by the TargetScan site: set targetscan (it is empty)");
+  c.ensemble = std::make_unique<rank::Ensemble>(rank::Ensemble::train(c.d.positives, st, eo));
   const eval::Evidence ev = eval::Evidence::fit(c.d.positives, st, eval::AlsOptions::from(c.cfg, c.threads), c.threads, &c.als());
   // Every miRNA row, in blocks: features in parallel over rows, then one prediction.
   const std::uint64_t nm = c.d.n_mirna(), ng = c.d.n_gene();
@@ -142,6 +146,14 @@ const RankerRow kRankers[] = {
      [](const std::string&, const std::string&) {
        return std::string("ranker ensemble: boosted trees over the graph, seed-family, TargetScan and sequence evidence "
                           "(the classifier's probability is shown beside it, not used to order)");
+     }},
+    {Ranker::EnsembleTargetScanFirst, ensemble_values,
+     "1 for a conserved TargetScan 7 site, plus the ensemble's probability that the pair is a validated interaction "
+     "(every site first, each tier ordered by the trees of /ensemble)",
+     [](const std::string&, const std::string&) {
+       return std::string("ranker ensemble-ts-first: pairs with a conserved TargetScan site first, each tier ordered "
+                          "by boosted trees over the graph, seed-family, TargetScan and sequence evidence (the "
+                          "classifier's probability is shown beside it, not used to order)");
      }},
 };
 
@@ -241,6 +253,7 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
     s.set_attr(sc::kEnsemble, sc::kAttrDepth, static_cast<std::int64_t>(cfg.ensemble_depth));
     s.set_attr(sc::kEnsemble, sc::kAttrEta, cfg.ensemble_eta);
     s.set_attr(sc::kEnsemble, sc::kAttrTrainingPairs, static_cast<std::int64_t>(e.training_rows()));
+    s.set_attr(sc::kEnsemble, sc::kAttrTargetScanFirst, static_cast<std::int64_t>(e.targetscan_first() ? 1 : 0));
     s.set_attr(sc::kEnsemble, sc::kAttrKnownPairs, static_cast<std::int64_t>(d.positives.size()));
   }
   s.create_dataset<float>(sc::kRanking, nm, ng, static_cast<std::uint64_t>(cfg.score_block_rows), false);

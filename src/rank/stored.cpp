@@ -35,9 +35,13 @@ std::unique_ptr<StoredRanking> StoredRanking::load(const Config& cfg, const Stor
       eval::Evidence::fit(d.positives, r.statics, eval::AlsOptions::from(cfg, threads), threads, &als));
   if (s.exists(sc::kEnsembleModel)) {
     auto bytes = s.read<std::uint8_t>(sc::kEnsembleModel);
-    r.ensemble = std::make_unique<Ensemble>(Ensemble::load(bytes, s.read_strings(sc::kEnsembleFeatures), threads));
+    const bool ts_first = s.has_attr(sc::kEnsemble, sc::kAttrTargetScanFirst) &&
+                          s.attr_int(sc::kEnsemble, sc::kAttrTargetScanFirst) != 0;
+    r.ensemble = std::make_unique<Ensemble>(
+        Ensemble::load(bytes, s.read_strings(sc::kEnsembleFeatures), threads, ts_first));
     for (auto c : r.ensemble->columns())
       if (std::string(eval::Evidence::features()[c].group) == "targetscan") r.ensemble_reads_targetscan = true;
+    if (ts_first) r.ensemble_reads_targetscan = true;
   }
   return owned;
 }

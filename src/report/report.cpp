@@ -64,6 +64,7 @@ const char* recovery_model_of(Ranker r) {
     case Ranker::Lstm: return name_of(RecoveryModel::LstmPaper);
     case Ranker::AlsLstm: return name_of(RecoveryModel::AlsLstmPaper);
     case Ranker::Ensemble: return name_of(RecoveryModel::Ensemble);
+    case Ranker::EnsembleTargetScanFirst: return name_of(RecoveryModel::EnsembleTargetScanFirst);
   }
   return "?";
 }

@@ -284,6 +284,25 @@ TEST(Ensemble, RanksHeldFamilyPairsAboveTheRest) {
   const double pop = auc([&](int g) { return feats[static_cast<std::size_t>(g) * F0 + gdeg]; });
   EXPECT_GT(ens, 0.65) << "popularity " << pop;
   EXPECT_GT(ens, pop + 0.2) << "the family evidence should beat gene popularity for a cold member";
+  // The TargetScan tier (ranker ensemble-ts-first): every pair with a site above every pair
+  // without, each tier in the trees' order; switched off, the trees alone.
+  const std::size_t tsc = eval::Evidence::column("ts");
+  std::vector<float> marked = feats;
+  for (std::size_t g = 0; g < 60; g += 7) marked[g * F0 + tsc] = 1.0f;
+  const auto plain = e.predict(marked, 60);
+  EXPECT_FALSE(e.targetscan_first());
+  auto tiered_e = rank::Ensemble::train(known, w.st, [&] { auto t = o; t.targetscan_first = true; return t; }());
+  EXPECT_TRUE(tiered_e.targetscan_first());
+  const auto tiered = tiered_e.predict(marked, 60);
+  float lowest_site = 10, highest_other = -1;
+  for (std::size_t g = 0; g < 60; ++g) {
+    const bool site = g % 7 == 0;
+    EXPECT_FLOAT_EQ(tiered[g], plain[g] + (site ? 1.0f : 0.0f)) << g;
+    (site ? lowest_site : highest_other) = site ? std::min(lowest_site, tiered[g]) : std::max(highest_other, tiered[g]);
+  }
+  EXPECT_GT(lowest_site, highest_other);
+  tiered_e.set_targetscan_first(false);
+  EXPECT_EQ(tiered_e.predict(marked, 60), plain);
   // A new sequence of the same seed gets the same family evidence as a cold member.
   const auto fresh = ev.new_mirna(w.d.mirna_sequences[0], std::vector<float>(4, 0.5f));
   const std::size_t F = eval::Evidence::n_features(), fam7 = eval::Evidence::column("fam7");

@@ -59,7 +59,7 @@ AEMIGAP_CHOICES(RecoverySplit, {RecoverySplit::Random, "random"}, {RecoverySplit
                 {RecoverySplit::Independent, "independent"});
 enum class RecoveryModel {
   LstmPaper, LstmPool, Als, AlsLstmPaper, AlsLstmPool, DegreeProduct, GenePopularity, EmbeddingDistance, Random,
-  Evidence, LookupTargetScan, LookupFamily, Ensemble, EnsembleNoTargetScan
+  Evidence, LookupTargetScan, LookupFamily, Ensemble, EnsembleNoTargetScan, EnsembleTargetScanFirst
 };
 AEMIGAP_CHOICES(RecoveryModel, {RecoveryModel::LstmPaper, "lstm-paper"}, {RecoveryModel::LstmPool, "lstm-pool"},
                 {RecoveryModel::Als, "als"}, {RecoveryModel::AlsLstmPaper, "als+lstm-paper"},
@@ -68,12 +68,13 @@ AEMIGAP_CHOICES(RecoveryModel, {RecoveryModel::LstmPaper, "lstm-paper"}, {Recove
                 {RecoveryModel::EmbeddingDistance, "embedding-distance"}, {RecoveryModel::Random, "random"},
                 {RecoveryModel::Evidence, "evidence"}, {RecoveryModel::LookupTargetScan, "lookup-targetscan"},
                 {RecoveryModel::LookupFamily, "lookup-family"}, {RecoveryModel::Ensemble, "ensemble"},
-                {RecoveryModel::EnsembleNoTargetScan, "ensemble-no-targetscan"});
+                {RecoveryModel::EnsembleNoTargetScan, "ensemble-no-targetscan"},
+                {RecoveryModel::EnsembleTargetScanFirst, "ensemble-ts-first"});
 enum class EnsembleNegatives { Uniform, SameMirna };
 AEMIGAP_CHOICES(EnsembleNegatives, {EnsembleNegatives::Uniform, "uniform"}, {EnsembleNegatives::SameMirna, "same-mirna"});
-enum class Ranker { Lstm, Als, AlsLstm, Ensemble };
+enum class Ranker { Lstm, Als, AlsLstm, Ensemble, EnsembleTargetScanFirst };
 AEMIGAP_CHOICES(Ranker, {Ranker::Lstm, "lstm"}, {Ranker::Als, "als"}, {Ranker::AlsLstm, "als+lstm"},
-                {Ranker::Ensemble, "ensemble"});
+                {Ranker::Ensemble, "ensemble"}, {Ranker::EnsembleTargetScanFirst, "ensemble-ts-first"});
 enum class SequenceKind { Mirna, Gene };
 AEMIGAP_CHOICES(SequenceKind, {SequenceKind::Mirna, "mirna"}, {SequenceKind::Gene, "gene"});
 
@@ -234,7 +235,7 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
                                RecoveryModel::EmbeddingDistance, RecoveryModel::Random,                       \
                                RecoveryModel::Evidence, RecoveryModel::LookupTargetScan,                      \
                                RecoveryModel::LookupFamily, RecoveryModel::Ensemble,                          \
-                               RecoveryModel::EnsembleNoTargetScan}),                                         \
+                               RecoveryModel::EnsembleNoTargetScan, RecoveryModel::EnsembleTargetScanFirst}),                                         \
     any(),                                                                                                    \
     "experiment recovery: models ranked: lstm-paper (the paper's method), lstm-pool "                         \
     "(negatives drawn uniformly from the pool), als, als+lstm-pool and als+lstm-paper (rank "                 \
@@ -242,7 +243,8 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
     "evidence feature alone, eval/evidence.hpp), lookup-targetscan (a TargetScan site, then "                 \
     "gene popularity), lookup-family (seed-family members validated on the gene, then "                       \
     "popularity), ensemble (the learned combiner of rank/ensemble.hpp) and "                                  \
-    "ensemble-no-targetscan (the same without the TargetScan features)")                                      \
+    "ensemble-no-targetscan (the same without the TargetScan features) and ensemble-ts-first (the ensemble's "   \
+    "trees, pairs with a conserved TargetScan site first)")                                      \
   X(int, recovery_repeats, "recovery-repeats", "recovery", Plain, 3, at_least(1),                             \
     "experiment recovery: repeats of every split with seeds seed, seed + 1, ... (tables show mean ± sd)")     \
   X(std::string, validation_pairs, "validation-pairs", "recovery", Path,                                      \
@@ -258,11 +260,13 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
     "continue an interrupted run: score from its completed blocks (same checkpoint required),"                \
     " cv from its finished folds (cv_parts) and training checkpoints (same inputs required)")                 \
   /* rank */                                                                                                  \
-  X(Ranker, ranker, "ranker", "rank", Plain, Ranker::Als, any(),                                              \
-    "what orders the unknown pairs in reports and queries: als (implicit ALS over the "                       \
-    "validated pairs), lstm (the classifier's probability, the paper's method), als+lstm (the "               \
-    "mean of the two percentiles over the pool) or ensemble (gradient-boosted trees over every "              \
-    "evidence feature: graph, seed family, TargetScan, sequence; rank/ensemble.hpp)")                         \
+  X(Ranker, ranker, "ranker", "rank", Plain, Ranker::EnsembleTargetScanFirst, any(),                          \
+    "what orders the unknown pairs in reports and queries: ensemble-ts-first (default: pairs with a "         \
+    "conserved TargetScan site first, each tier by the ensemble; best on the independent validation "         \
+    "pairs, docs/ranking.md), ensemble (gradient-boosted trees over every evidence feature: graph, seed "     \
+    "family, TargetScan, sequence; best on held-out miRTarBase pairs), als (implicit ALS over the "           \
+    "validated pairs), lstm (the classifier's probability, the paper's method) or als+lstm (the "             \
+    "mean of the two percentiles over the pool)")                                                              \
   X(double, ensemble_hide_pairs, "ensemble-hide-pairs", "rank", Plain, 0.10, right_open(0, 1),                \
     "ensemble: share of the known pairs hidden at random to train the combiner")                             \
   X(double, ensemble_hide_mirnas, "ensemble-hide-mirnas", "rank", Plain, 0.05, right_open(0, 1),              \

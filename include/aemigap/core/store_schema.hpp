@@ -132,6 +132,7 @@ enum class Kind { Group, Dataset, Part, Attr };
   X(kAttrDepth, "depth", Attr, "/ensemble: tree depth")                                                      \
   X(kAttrEta, "eta", Attr, "/ensemble: learning rate")                                                       \
   X(kAttrTrainingPairs, "training_pairs", Attr, "/ensemble: hidden + sampled pairs it learned from")         \
+  X(kAttrTargetScanFirst, "targetscan_first", Attr, "/ensemble: 1 = a conserved TargetScan site adds 1 to the score") \
   /* every writer */                                                                                         \
   X(kAttrFormat, "format", Attr, "/: the store format tag (kStoreFormat)")                                   \
   X(kAttrVersion, "aemigap_version", Attr, "/: the binary that last wrote the store")                        \

@@ -26,6 +26,9 @@ struct EnsembleOptions {
   int negatives_per_positive = 10;
   EnsembleNegatives negatives_from = EnsembleNegatives::Uniform;
   std::vector<std::string> exclude_groups;  // feature groups left out (e.g. "targetscan")
+  // A tier before the trees: a pair with a conserved TargetScan site scores 1 + p, any other
+  // p, so every site comes first, each tier ordered by the trees (ranker ensemble-ts-first).
+  bool targetscan_first = false;
   BoosterOptions booster;
   eval::AlsOptions als;
   std::uint64_t seed = 42;
@@ -53,8 +56,10 @@ class Ensemble {
   // Scores of pairs, or of miRNA m's every gene, from evidence fitted on the ranking graph.
   std::vector<float> score(const eval::Evidence& ev, const std::vector<eval::PairIndex>& pairs) const;
   void score_row(const eval::Evidence& ev, std::int32_t m, std::vector<float>& features, float* out) const;
-  // The trees on an [n x all features] evidence matrix.
+  // The trees (and the TargetScan tier, if on) on an [n x all features] evidence matrix.
   std::vector<float> predict(const std::vector<float>& all_features, std::size_t n) const;
+  bool targetscan_first() const { return targetscan_first_; }
+  void set_targetscan_first(bool on) { targetscan_first_ = on; }
   const std::vector<std::size_t>& columns() const { return columns_; }
   std::vector<std::string> feature_names() const;
   std::vector<std::pair<std::string, double>> importance() const { return booster_.importance(); }
@@ -63,12 +68,13 @@ class Ensemble {
 
   std::vector<std::uint8_t> save() const { return booster_.save(); }
   static Ensemble load(const std::vector<std::uint8_t>& bytes, const std::vector<std::string>& feature_names,
-                       int threads);
+                       int threads, bool targetscan_first);
 
  private:
   Booster booster_;
   std::vector<std::size_t> columns_;
   std::size_t training_rows_ = 0;
+  bool targetscan_first_ = false;
 };
 
 }  // namespace aemigap::rank
