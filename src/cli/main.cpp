@@ -10,6 +10,7 @@
 #include "aemigap/core/config.hpp"
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/log.hpp"
+#include "aemigap/core/store_lock.hpp"
 #include "aemigap/core/text.hpp"
 #include "aemigap/core/version.hpp"
 #include "commands.hpp"
@@ -24,6 +25,12 @@ Context make_context(const std::vector<std::string>& args, int rank) {
   ctx.rank = rank;
   set_log_level(ctx.cfg.log_level);
   return ctx;
+}
+
+// Rank 0 holds the store's lock for the whole command (the other ranks work under it).
+StoreLock lock_store(const Context& ctx, StoreLock::Mode mode, const std::string& stage) {
+  if (ctx.rank != 0 || ctx.cfg.store.empty()) return {};
+  return StoreLock::take(ctx.cfg.store, mode, stage);
 }
 
 int main_impl(int argc, char** argv, int rank) {
@@ -62,6 +69,7 @@ int main_impl(int argc, char** argv, int rank) {
     std::string name = args[0];
     args.erase(args.begin());
     Context ctx = make_context(args, rank);
+    const StoreLock lock = lock_store(ctx, StoreLock::Mode::Shared, "experiment " + name);
     return run_experiment(ctx, name);
   }
 
@@ -78,6 +86,10 @@ int main_impl(int argc, char** argv, int rank) {
   }
 
   Context ctx = make_context(args, rank);
+  // Readers share the store; every other command writes it. cv tasks of a job array only
+  // read it (their parts go to the results directory) and run side by side.
+  const bool reads_only = cmd == "report" || cmd == "query" || (cmd == "cv" && ctx.cfg.cv_task > 0);
+  const StoreLock lock = lock_store(ctx, reads_only ? StoreLock::Mode::Shared : StoreLock::Mode::Exclusive, cmd);
   return found->run(ctx);
 }
 

@@ -42,4 +42,33 @@ expect_fail full.h5 "is negative" embed --seed -1
 expect_fail full.h5 "report-top" report --report-top -5
 expect_fail bare.h5 "embed" negatives
 expect_fail full.h5 "checkpoint not found" score --checkpoint missing.pt
+
+# The store lock. was: a stage committing while score wrote left score writing into the
+# unlinked file (both exit 0, blocks lost); two scores at once and a query during a run gave
+# misleading errors or partial answers with exit 0.
+cp full.h5 busy.h5
+"$bin" score "${cfg[@]}" --store busy.h5 --score-block-rows 1 > busy.log 2>&1 &
+pid=$!
+for _ in $(seq 600); do grep -q "block round" busy.log 2>/dev/null && break; sleep 0.05; done
+grep -q "block round" busy.log || { echo "FAIL: no progress line"; cat busy.log; exit 1; }
+kill -STOP $pid  # frozen mid-run, holding the lock
+expect_fail busy.h5 "is being written by pid $pid (stage score)" rank
+expect_fail busy.h5 "is being written by pid $pid (stage score)" score --resume
+expect_fail busy.h5 "may be incomplete" query --gene KRAS --top 3
+expect_fail busy.h5 "may be incomplete" report
+# A killed writer leaves no stale lock: the kernel drops it with the process.
+kill -9 $pid; wait $pid 2> /dev/null || true
+"$bin" score "${cfg[@]}" --store busy.h5 --score-block-rows 1 --resume > resume.log 2>&1 ||
+  { echo "FAIL: resume after a killed score"; cat resume.log; exit 1; }
+grep -q "complete" resume.log || { echo "FAIL: resume did not complete"; cat resume.log; exit 1; }
+cases=$((cases + 1)); echo "ok: score --resume after kill -9 of the lock holder"
+# A reader holds the store (shared): writers wait their turn, other readers go ahead.
+flock -s full.h5.lock sleep 30 &
+holder=$!
+sleep 0.3
+expect_fail full.h5 "is being read by another aemigap process" rank
+"$bin" query "${cfg[@]}" --store full.h5 --gene KRAS --top 3 > /dev/null 2> err.txt ||
+  { echo "FAIL: a second reader was refused"; cat err.txt; exit 1; }
+cases=$((cases + 1)); echo "ok: query beside another reader"
+kill $holder; wait $holder 2> /dev/null || true
 echo "$cases fault cases: clear errors, stores unchanged"
