@@ -43,6 +43,20 @@ void check_inputs(const Config& cfg, const std::string& ckpt) {
   }
 }
 
+// What the matrix is computed from besides the checkpoint: the embeddings and the validated
+// pairs (masked as NaN). A resume must continue from the same ones.
+std::string inputs_id(const Store& s, const Dataset& d) {
+  std::vector<float> mirna, gene;
+  std::size_t dims = 0;
+  embed::read_embeddings(s, mirna, gene, dims);
+  std::uint64_t h = hash_bytes(mirna.data(), mirna.size() * sizeof(float));
+  h = hash_bytes(gene.data(), gene.size() * sizeof(float), h);
+  h = hash_bytes(d.positives.data(), d.positives.size() * sizeof(d.positives[0]), h);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
 // Rank 0 prepares /scores: a fresh, fully allocated matrix, or checks what a resume continues.
 void prepare_scores(const Config& cfg, const std::string& ckpt) {
   warn_if_reference_blas();
@@ -60,6 +74,12 @@ void prepare_scores(const Config& cfg, const std::string& ckpt) {
       if (s.attr_string(sc::kScores, sc::kAttrCheckpointId) != id)
         throw InputError(cfg.store, 0, "cannot resume: /scores was written with another checkpoint (" +
                                            s.attr_string(sc::kScores, sc::kAttrCheckpoint) + "); run without --resume");
+      const std::string was = s.has_attr(sc::kScores, sc::kAttrInputsId) ? s.attr_string(sc::kScores, sc::kAttrInputsId)
+                                                                          : "unrecorded";
+      if (was != inputs_id(s, d))
+        throw InputError(cfg.store, 0, "cannot resume: the embeddings or the validated pairs changed since /scores was "
+                                       "started (inputs " + was + ", now " + inputs_id(s, d) +
+                                       "): its finished rows would mix two models' inputs; run without --resume");
       return;
     }
     if (cfg.resume) log_info("[score] nothing to resume in " + cfg.store + ": starting a fresh run");
@@ -77,6 +97,7 @@ void prepare_scores(const Config& cfg, const std::string& ckpt) {
   s.set_attr(sc::kScores, sc::kAttrNBlocks, static_cast<std::int64_t>(nb));
   s.set_attr(sc::kScores, sc::kAttrCheckpoint, ckpt);
   s.set_attr(sc::kScores, sc::kAttrCheckpointId, id);
+  s.set_attr(sc::kScores, sc::kAttrInputsId, inputs_id(s, d));
   s.set_attr(sc::kScoreMatrix, sc::kAttrRows, std::string("miRNA index (/mirna/name)"));
   s.set_attr(sc::kScoreMatrix, sc::kAttrColumns, std::string("gene index (/gene/name)"));
   s.set_attr(sc::kScoreMatrix, sc::kAttrContent,

@@ -58,6 +58,10 @@ expect_fail busy.h5 "may be incomplete" query --gene KRAS --top 3
 expect_fail busy.h5 "may be incomplete" report
 # A killed writer leaves no stale lock: the kernel drops it with the process.
 kill -9 $pid; wait $pid 2> /dev/null || true
+# was: after embed --seed 99 a resumed score mixed rows of the old and new embeddings
+cp busy.h5 changed.h5
+"$bin" embed "${cfg[@]}" --store changed.h5 --seed 99 > /dev/null 2>&1
+expect_fail changed.h5 "the embeddings or the validated pairs changed" score --resume --score-block-rows 1
 "$bin" score "${cfg[@]}" --store busy.h5 --score-block-rows 1 --resume > resume.log 2>&1 ||
   { echo "FAIL: resume after a killed score"; cat resume.log; exit 1; }
 grep -q "complete" resume.log || { echo "FAIL: resume did not complete"; cat resume.log; exit 1; }

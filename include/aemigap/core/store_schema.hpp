@@ -114,6 +114,7 @@ enum class Kind { Group, Dataset, Part, Attr };
   X(kAttrBlockRows, "block_rows", Attr, "/scores: miRNA rows per block")                                     \
   X(kAttrNBlocks, "n_blocks", Attr, "/scores: blocks")                                                       \
   X(kAttrCheckpointId, "checkpoint_id", Attr, "/scores: content hash of the checkpoint file")                \
+  X(kAttrInputsId, "inputs_id", Attr, "/scores: content hash of the embeddings and validated pairs it scored") \
   X(kAttrContent, "content", Attr, "/scores/matrix, /scores/ranking: what the values are")                   \
   /* rank */                                                                                                 \
   X(kRanking, "/scores/ranking", Dataset, "float32 [n_mirna, n_gene] what orders the pairs; NaN at positives") \
