@@ -193,14 +193,14 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
   if (!row.values) {
     Store s = Store::open(cfg.store);
     AEMIGAP_CHECK(s.exists(sc::kScoreMatrix), "write_ranking needs /scores/matrix");
-    const bool stale = s.exists(sc::kRanking) || s.exists(sc::kAls) || s.exists(sc::kEnsemble);
     s.close();
-    if (stale) {  // an earlier run's ranking must not outlive a change of ranker
-      StoreUpdate up(cfg.store, false);
-      for (const char* g : {sc::kRanking, sc::kAls, sc::kEnsemble})
-        if (up.store().exists(g)) up.store().remove(g);
-      up.commit();
-    }
+    // An earlier run's ranking must not outlive a change of ranker; /scores says that no
+    // ranking is meant (a missing one is otherwise an unfinished ranking step).
+    StoreUpdate up(cfg.store, false);
+    for (const char* g : {sc::kRanking, sc::kAls, sc::kEnsemble})
+      if (up.store().exists(g)) up.store().remove(g);
+    up.store().set_attr(sc::kScores, sc::kAttrRanker, std::string(name_of(Ranker::Lstm)));
+    up.commit();
     log_info(std::string("[rank] ranker ") + name_of(cfg.ranker) +
              ": reports order pairs by the classifier's probability (/scores/matrix)");
     return;
@@ -259,6 +259,7 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
   s.create_dataset<float>(sc::kRanking, nm, ng, static_cast<std::uint64_t>(cfg.score_block_rows), false);
   s.write_rows(sc::kRanking, 0, nm, ranking.data());
   s.set_attr(sc::kRanking, sc::kAttrRanker, std::string(name_of(cfg.ranker)));
+  s.set_attr(sc::kScores, sc::kAttrRanker, std::string(name_of(cfg.ranker)));
   s.set_attr(sc::kRanking, sc::kAttrContent, std::string(row.content) + "; NaN for validated positives");
   s.stamp("rank", cfg.to_ini());
   up.commit();
@@ -276,10 +277,20 @@ bool rank_stage(const Config& cfg, dist::Communicator& comm) {
   });
 }
 
-std::string ranking_dataset(const Store& s) { return s.exists(sc::kRanking) ? sc::kRanking : sc::kScoreMatrix; }
+std::string ranking_dataset(const Store& s) {
+  return stored_ranker(s) == Ranker::Lstm ? sc::kScoreMatrix : sc::kRanking;
+}
 
 Ranker stored_ranker(const Store& s) {
-  if (!s.exists(sc::kRanking)) return Ranker::Lstm;
+  if (!s.exists(sc::kRanking)) {
+    // Only ranker lstm leaves no ranking on purpose, and it says so on /scores.
+    if (s.exists(sc::kScores) && s.has_attr(sc::kScores, sc::kAttrRanker) &&
+        s.attr_string(sc::kScores, sc::kAttrRanker) == name_of(Ranker::Lstm))
+      return Ranker::Lstm;
+    throw InputError(s.path(), 0,
+                     "no /scores/ranking: the ranking step after score did not finish (or the store predates it); "
+                     "run `aemigap rank` (with --ranker lstm to order by the classifier's probability)");
+  }
   const std::string name = s.attr_string(sc::kRanking, sc::kAttrRanker);
   if (auto r = parse_choice<Ranker>(name)) return *r;
   throw InputError(s.path(), 0, "/scores/ranking was written by an unknown ranker '" + name + "'");

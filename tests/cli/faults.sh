@@ -3,7 +3,7 @@
 # store that was complete before is byte-for-byte the same afterwards (no temp file left).
 # Cases that failed before their fix are marked "was:" with what used to happen.
 set -euo pipefail
-bin=$1 src=$2 work=$3
+bin=$1 src=$2 work=$3 py=$4
 rm -rf "$work"; mkdir -p "$work"; cd "$work"
 zcat "$src/data/mirtarbase7_hsa_pairs.tsv.gz" | awk -F'\t' 'NR == 1 { print; next } { if (!($1 in m)) { if (n >= 12) next; m[$1] = 1; n++ } print }' > small.tsv
 cfg=(--config "$src/configs/smoke.ini" --pairs "$work/small.tsv" --results-dir "$work/res" --cv-protocols paper
@@ -39,9 +39,19 @@ expect_fail full.h5 "more than the smaller class" cv --cv-folds 100000
 expect_fail full.h5 "must be a finite number" cv --lr inf
 expect_fail full.h5 "must be a finite number" negatives --negatives-ratio inf
 expect_fail full.h5 "is negative" embed --seed -1
-expect_fail full.h5 "report-top" report --report-top -5
+expect_fail full.h5 "report-top" report --report-top -5 --report-genes KRAS
 expect_fail bare.h5 "embed" negatives
 expect_fail full.h5 "checkpoint not found" score --checkpoint missing.pt
+# was: with the ranking step killed after score, reports fell back to the probability without a word
+cp full.h5 norank.h5
+"$py" -c "import h5py; f = h5py.File('norank.h5', 'a'); del f['scores/ranking']; del f['scores'].attrs['ranker']"
+expect_fail norank.h5 "the ranking step after score did not finish" report
+expect_fail norank.h5 "the ranking step after score did not finish" query --gene KRAS --top 3
+"$bin" rank "${cfg[@]}" --store norank.h5 --ranker lstm > /dev/null 2>&1
+"$bin" report "${cfg[@]}" --store norank.h5 --ranker lstm --report-genes KRAS > /dev/null 2>&1 ||
+  { echo "FAIL: report after rank --ranker lstm"; exit 1; }
+grep -q "ranker lstm" res/top_pairs.md || { echo "FAIL: lstm report"; exit 1; }
+cases=$((cases + 1)); echo "ok: rank --ranker lstm, then report orders by the probability"
 
 # The store lock. was: a stage committing while score wrote left score writing into the
 # unlinked file (both exit 0, blocks lost); two scores at once and a query during a run gave

@@ -118,7 +118,7 @@ enum class Kind { Group, Dataset, Part, Attr };
   X(kAttrContent, "content", Attr, "/scores/matrix, /scores/ranking: what the values are")                   \
   /* rank */                                                                                                 \
   X(kRanking, "/scores/ranking", Dataset, "float32 [n_mirna, n_gene] what orders the pairs; NaN at positives") \
-  X(kAttrRanker, "ranker", Attr, "/scores/ranking: the ranker that wrote it")                                \
+  X(kAttrRanker, "ranker", Attr, "/scores/ranking, /scores: the ranker that wrote it")                       \
   X(kAls, "/als", Group, "implicit-ALS factors fitted to every validated pair")                              \
   X(kAlsMirnaFactors, "/als/mirna_factors", Dataset, "float32 [n_mirna, factors]")                           \
   X(kAlsGeneFactors, "/als/gene_factors", Dataset, "float32 [n_gene, factors]")                              \
