@@ -23,6 +23,11 @@ const std::vector<Command>& commands() {
   return list;
 }
 
+StoreLock lock_store(const Context& ctx, StoreLock::Mode mode, const std::string& stage) {
+  if (ctx.rank != 0 || ctx.cfg.store.empty()) return {};
+  return StoreLock::take(ctx.cfg.store, mode, stage);
+}
+
 void usage(std::FILE* out) {
   std::fprintf(out, "aemigap %s (%s): miRNA-gene association prediction at genome scale\n\n", version(), git_commit());
   std::fprintf(out, "usage: aemigap <command> [--config FILE] [--option value ...]\n\ncommands:\n");

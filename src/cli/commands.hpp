@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "aemigap/core/config.hpp"
+#include "aemigap/core/store_lock.hpp"
 
 namespace aemigap::cli {
 
@@ -34,6 +35,8 @@ int run_experiment(Context& ctx, const std::string& name);  // paper tables or r
 int run_pipeline(Context& ctx);
 
 const std::vector<Command>& commands();
+// Rank 0 holds the store's lock for the whole command (the other ranks work under it).
+StoreLock lock_store(const Context& ctx, StoreLock::Mode mode, const std::string& stage);
 void usage(std::FILE* out);  // `aemigap --help`
 
 }  // namespace aemigap::cli

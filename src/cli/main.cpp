@@ -10,7 +10,6 @@
 #include "aemigap/core/config.hpp"
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/log.hpp"
-#include "aemigap/core/store_lock.hpp"
 #include "aemigap/core/text.hpp"
 #include "aemigap/core/version.hpp"
 #include "commands.hpp"
@@ -25,12 +24,6 @@ Context make_context(const std::vector<std::string>& args, int rank) {
   ctx.rank = rank;
   set_log_level(ctx.cfg.log_level);
   return ctx;
-}
-
-// Rank 0 holds the store's lock for the whole command (the other ranks work under it).
-StoreLock lock_store(const Context& ctx, StoreLock::Mode mode, const std::string& stage) {
-  if (ctx.rank != 0 || ctx.cfg.store.empty()) return {};
-  return StoreLock::take(ctx.cfg.store, mode, stage);
 }
 
 int main_impl(int argc, char** argv, int rank) {
