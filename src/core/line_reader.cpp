@@ -72,6 +72,8 @@ bool LineReader::next(std::string_view& line) {
     }
   }
   ++line_no_;
+  // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first line's text.
+  if (line_no_ == 1 && line_.compare(0, 3, "\xEF\xBB\xBF") == 0) line_.erase(0, 3);
   if (!line_.empty() && line_.back() == '\r') line_.pop_back();
   if (line_.find('\0') != std::string::npos) fail("binary data (NUL byte): not a text file");
   std::size_t valid = utf8_valid_prefix(line_);

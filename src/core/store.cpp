@@ -438,13 +438,28 @@ Store open_update_copy(const std::string& path, const std::string& tmp, bool fre
     return Store::create(tmp);
   }
   Store::open(path, Store::Mode::ReadOnly).close();  // clear error if missing or not HDF5
-  fs::copy_file(path, tmp, fs::copy_options::overwrite_existing);
+  try {
+    fs::copy_file(path, tmp, fs::copy_options::overwrite_existing);
+  } catch (const fs::filesystem_error& e) {
+    std::remove(tmp.c_str());  // a disk that filled up mid-copy keeps no partial copy
+    throw Error("cannot copy the store " + path + " to " + tmp + " before changing it (disk full?): " + e.code().message() +
+                "; the store is unchanged");
+  }
   return Store::open(tmp, Store::Mode::ReadWrite);
+}
+
+// A store reached through a symbolic link is updated where it lies: renaming the copy over
+// the link would replace the link by a regular file.
+std::string follow_link(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_symlink(path, ec)) return path;
+  const auto target = fs::canonical(path, ec);
+  return ec ? path : target.string();
 }
 }  // namespace
 
 StoreUpdate::StoreUpdate(std::string path, bool fresh)
-    : path_(std::move(path)), tmp_(temp_path_for(path_)), store_(open_update_copy(path_, tmp_, fresh)) {}
+    : path_(follow_link(path)), tmp_(temp_path_for(path_)), store_(open_update_copy(path_, tmp_, fresh)) {}
 
 StoreUpdate::~StoreUpdate() {
   if (!committed_) {

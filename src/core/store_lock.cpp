@@ -26,9 +26,11 @@ std::string holder_text(int fd) {
 }  // namespace
 
 StoreLock StoreLock::take(const std::string& store, Mode mode, const std::string& stage) {
-  const std::string path = path_for(store);
-  const auto dir = std::filesystem::path(path).parent_path();
+  // One lock per file, however it is reached (a symbolic link, a relative path).
   std::error_code ec;
+  const auto real = std::filesystem::weakly_canonical(store, ec);
+  const std::string path = path_for(ec ? store : real.string());
+  const auto dir = std::filesystem::path(path).parent_path();
   if (!dir.empty() && mode == Mode::Exclusive) std::filesystem::create_directories(dir, ec);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   StoreLock lock;

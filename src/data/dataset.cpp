@@ -164,6 +164,14 @@ Dataset read_dataset(const Store& s) {
   d.gene_symbols = s.read_strings(schema::kGeneSymbols);
   d.gene_sequences = s.read_strings(schema::kGeneSequence);
   d.positives = read_pair_table(s, schema::kPositives);
+  // A store edited by hand, or cut short, must not index past a table.
+  if (d.mirna_sequences.size() != d.mirna_names.size())
+    throw InputError(s.path(), 0, "/mirna/name has " + std::to_string(d.mirna_names.size()) + " entries, /mirna/sequence " +
+                                      std::to_string(d.mirna_sequences.size()) + ": an inconsistent store; ingest it again");
+  if (d.gene_sequences.size() != d.gene_names.size() || d.gene_symbols.size() != d.gene_names.size())
+    throw InputError(s.path(), 0, "/gene/name has " + std::to_string(d.gene_names.size()) + " entries, /gene/symbols " +
+                                      std::to_string(d.gene_symbols.size()) + ", /gene/sequence " +
+                                      std::to_string(d.gene_sequences.size()) + ": an inconsistent store; ingest it again");
   for (std::size_t i = 0; i < d.positives.size(); ++i) {
     const auto& p = d.positives[i];
     if (p[0] < 0 || static_cast<std::uint64_t>(p[0]) >= d.n_mirna() || p[1] < 0 || static_cast<std::uint64_t>(p[1]) >= d.n_gene())
