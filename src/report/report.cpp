@@ -103,9 +103,6 @@ std::string recovery_summary(const std::string& tsv, const std::string& ranker) 
     for (const char* need : {"split", "model", "k", "recall", "auc"})
       if (!col.count(need)) throw InputError(tsv, 1, std::string("no column '") + need + "' in the header");
   }
-  o << "From `recovery.tsv` (`aemigap experiment recovery`): held-out validated pairs among the unknown pool, "
-       "first split. This report's ranker corresponds to **" << ranker << "**.\n\n"
-    << "| model | recall@1k | recall@10k | recall@100k | AUC |\n|---|---|---|---|---|\n";
   // model -> k -> (sum of recall, sum of AUC, rows): the mean over repeats
   std::map<std::string, std::map<std::string, std::array<double, 3>>> by_model;
   std::vector<std::string> order;
@@ -132,6 +129,13 @@ std::string recovery_summary(const std::string& tsv, const std::string& ranker) 
     std::snprintf(b, sizeof b, "%.4f", it->second[static_cast<std::size_t>(which)] / it->second[2]);
     return std::string(b);
   };
+  // The intro names the split the table shows (its first one), now that it is known.
+  o << "From `recovery.tsv` (`aemigap experiment recovery`), split " << first_split << ": "
+    << (first_split == "independent" ? "pairs validated by other databases (never trained on)"
+                                     : "held-out validated pairs")
+    << " ranked among the unknown pool; recall@K = their share in the top K, mean over the repeats. This report's "
+       "ranker corresponds to **" << ranker << "**.\n\n"
+    << "| model | recall@1k | recall@10k | recall@100k | AUC |\n|---|---|---|---|---|\n";
   for (const auto& name : order) {
     const auto& m = by_model[name];
     const std::string shown = name == ranker ? "**" + name + "**" : name;

@@ -141,8 +141,8 @@ grep -q "'X' at position 1 is not a letter of RNA" err.txt || { cat err.txt; ech
 if "$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --results-dir "$work/res" --sequence "NNNNNN" 2> err.txt; then exit 1; fi
 grep -q "vocabulary" err.txt || { cat err.txt; echo "FAIL: unclear --sequence error"; exit 1; }
 echo "query --sequence: inferred and scored"
-# ranker als (the default): the ALS percentile alone
-"$bin" rank --config "$src/configs/smoke.ini" --store ref.h5 2>&1 | tail -1
+# ranker als: the ALS score alone
+"$bin" rank --config "$src/configs/smoke.ini" --store ref.h5 --ranker als 2>&1 | tail -1
 "$py" - <<'PY'
 import h5py, numpy as np
 from scipy.stats import rankdata
@@ -153,7 +153,7 @@ r, nan = r[:], np.isnan(m)
 als = (f["als/mirna_factors"][:].astype(np.float64) @ f["als/gene_factors"][:].astype(np.float64).T).astype(np.float32)
 err = np.abs(r[~nan] - als[~nan]).max()
 assert err < 1e-6 and (np.isnan(r) == nan).all(), err
-print(f"ranker als (default): ALS scores recomputed from the factors, max difference {err:.2g}")
+print(f"ranker als: ALS scores recomputed from the factors, max difference {err:.2g}")
 PY
 "$bin" report "${rep[@]}" --results-dir "$work/rep_als" > /dev/null 2>&1
 grep -q '^# model: ranker als: the score of implicit ALS' rep_als/top_pairs.tsv || { head -2 rep_als/top_pairs.tsv; echo "FAIL: model line"; exit 1; }
@@ -200,4 +200,17 @@ head -1 q_ens.tsv | grep -q $'score\tprobability\tfamily_validated' || { cat q_e
 "$bin" query --config "$src/configs/smoke.ini" --store ref.h5 --results-dir "$work/res" --sequence "$seq" --top 5 > seq_ens.tsv 2> seq_ens.log
 grep -q 'ranked by the ensemble' seq_ens.log && [ "$(tail -n +2 seq_ens.tsv | wc -l)" = 5 ] || { cat seq_ens.log seq_ens.tsv; echo "FAIL: --sequence with the ensemble"; exit 1; }
 echo "ranker ensemble: stored, reported with its evidence, queried (also a new sequence, by its family)"
+# the default, ensemble-ts-first: the same kind of trees, every TargetScan site first
+"$bin" rank --config "$src/configs/smoke.ini" --store ref.h5 --ensemble-trees 30 2>&1 | tail -1
+"$py" - <<'PY'
+import h5py, numpy as np
+f = h5py.File("ref.h5", "r")
+r = f["scores/ranking"]
+assert r.attrs["ranker"] == "ensemble-ts-first", r.attrs["ranker"]
+assert f["ensemble"].attrs["targetscan_first"] == 1
+r = r[:]
+v = r[~np.isnan(r)]
+assert ((v >= 0) & (v <= 2)).all() and (v >= 1).sum() > 0 and (v < 1).sum() > 0
+print(f"ranker ensemble-ts-first (default): {int((v >= 1).sum())} site pairs above {int((v < 1).sum())} others")
+PY
 echo PASS
