@@ -43,6 +43,7 @@ StoreLock StoreLock::take(const std::string& store, Mode mode, const std::string
   lock.fd_ = fd;
   if (::flock(fd, (mode == Mode::Exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0) {
     if (mode == Mode::Exclusive) {
+      lock.exclusive_ = true;
       char host[128] = {0};
       gethostname(host, sizeof host - 1);
       const std::string text = "pid " + std::to_string(getpid()) + " (stage " + stage + ") on " + host + "\n";
@@ -64,12 +65,13 @@ StoreLock StoreLock::take(const std::string& store, Mode mode, const std::string
                                        : "what it holds may be incomplete: run " + stage + " again when it ends"));
 }
 
-StoreLock::StoreLock(StoreLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+StoreLock::StoreLock(StoreLock&& o) noexcept : fd_(o.fd_), exclusive_(o.exclusive_) { o.fd_ = -1; }
 
 StoreLock& StoreLock::operator=(StoreLock&& o) noexcept {
   if (this != &o) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = o.fd_;
+    exclusive_ = o.exclusive_;
     o.fd_ = -1;
   }
   return *this;
@@ -77,8 +79,7 @@ StoreLock& StoreLock::operator=(StoreLock&& o) noexcept {
 
 StoreLock::~StoreLock() {
   if (fd_ < 0) return;
-  // A writer clears its name; only a writer can hold the lock while a reader looks at the text.
-  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0 && ftruncate(fd_, 0) != 0) { /* the text is only a courtesy */ }
+  if (exclusive_ && ftruncate(fd_, 0) != 0) { /* the name is only a courtesy */ }
   ::close(fd_);  // closing the descriptor releases the flock
 }
 

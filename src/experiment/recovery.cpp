@@ -251,11 +251,10 @@ std::vector<float> lexicographic(const std::vector<float>& primary, const std::v
     for (std::size_t i = 0; i < v.size(); ++i) r[i] = static_cast<double>(std::lower_bound(u.begin(), u.end(), v[i]) - u.begin());
     return std::make_pair(r, u.size());
   };
-  auto [p, np] = dense(primary);
-  auto [q, nq] = dense(secondary);
+  const auto p = dense(primary).first;
+  const auto [q, nq] = dense(secondary);
   std::vector<float> out(primary.size());
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(p[i] * static_cast<double>(nq) + q[i]);
-  (void)np;
   return out;
 }
 
@@ -276,7 +275,8 @@ Scores lookup(SplitContext& c, const char* primary) {
 // The ensemble trained inside the split's training graph (its own hide), with and without
 // the TargetScan features (one training set for both), and its trees behind the TargetScan
 // tier (ensemble-ts-first: the same trees, no second training).
-Outputs ensemble_rows(SplitContext& c, bool with_ts, bool without_ts) {
+Outputs ensemble_rows(SplitContext& c) {
+  const auto& want = c.cfg.recovery_models;
   ensure_evidence(c);
   Stopwatch sw;
   rank::EnsembleOptions eo = rank::EnsembleOptions::from(c.cfg, c.threads);
@@ -285,22 +285,36 @@ Outputs ensemble_rows(SplitContext& c, bool with_ts, bool without_ts) {
   eo.als.seed = c.seed;
   const rank::TrainingSet ts = rank::build_training_set(c.sp.train, c.statics, eo);
   Outputs out;
-  for (bool drop : {false, true}) {
-    if (drop ? !without_ts : !with_ts) continue;
-    rank::TrainingSet t = ts;
-    if (drop) t = rank::without_groups(ts, {"targetscan"});
-    auto e = rank::Ensemble::from_training_set(t, eo);
-    out.emplace_back(name_of(drop ? RecoveryModel::EnsembleNoTargetScan : RecoveryModel::Ensemble),
+  if (want.contains(RecoveryModel::Ensemble) || want.contains(RecoveryModel::EnsembleTargetScanFirst)) {
+    const auto e = rank::Ensemble::from_training_set(ts, eo);
+    Scores plain{e.predict(c.ev_pool, c.pool.pairs.size()), e.predict(c.ev_test, c.neg_test.size()), sw.seconds()};
+    Scores tier = plain;  // the same trees' scores behind the tier: no second prediction
+    rank::Ensemble::add_targetscan_tier(c.ev_pool, tier.pool);
+    rank::Ensemble::add_targetscan_tier(c.ev_test, tier.test);
+    if (want.contains(RecoveryModel::Ensemble)) out.emplace_back(name_of(RecoveryModel::Ensemble), std::move(plain));
+    if (want.contains(RecoveryModel::EnsembleTargetScanFirst))
+      out.emplace_back(name_of(RecoveryModel::EnsembleTargetScanFirst), std::move(tier));
+  }
+  if (want.contains(RecoveryModel::EnsembleNoTargetScan)) {
+    const auto e = rank::Ensemble::from_training_set(rank::without_groups(ts, {"targetscan"}), eo);
+    out.emplace_back(name_of(RecoveryModel::EnsembleNoTargetScan),
                      Scores{e.predict(c.ev_pool, c.pool.pairs.size()), e.predict(c.ev_test, c.neg_test.size()),
                             sw.seconds()});
-    if (!drop && c.cfg.recovery_models.contains(RecoveryModel::EnsembleTargetScanFirst)) {
-      e.set_targetscan_first(true);
-      out.emplace_back(name_of(RecoveryModel::EnsembleTargetScanFirst),
-                       Scores{e.predict(c.ev_pool, c.pool.pairs.size()), e.predict(c.ev_test, c.neg_test.size()),
-                              sw.seconds()});
-    }
   }
   return out;
+}
+
+// The three ensemble rows share one training set: the first of them that is asked for makes
+// every requested one (table order: ensemble, ensemble-no-targetscan, ensemble-ts-first).
+std::function<Outputs(SplitContext&, const std::map<RecoveryModel, Scores>&)> ensemble_or_done(RecoveryModel id) {
+  return [id](SplitContext& c, const std::map<RecoveryModel, Scores>&) {
+    const auto& want = c.cfg.recovery_models;
+    for (auto earlier : {RecoveryModel::Ensemble, RecoveryModel::EnsembleNoTargetScan}) {
+      if (earlier == id) break;
+      if (want.contains(earlier)) return Outputs{};  // made with that row
+    }
+    return ensemble_rows(c);
+  };
 }
 
 // Rank average: each model's percentile over the scored pairs (pool and test pairs
@@ -355,25 +369,9 @@ const std::vector<ModelRow>& model_rows() {
        {}},
       // Both ensembles from one training set: the second row reads the first's outputs.
       {RecoveryModel::Ensemble,
-       [](SplitContext& c, const std::map<RecoveryModel, Scores>&) {
-         return ensemble_rows(c, true, c.cfg.recovery_models.contains(RecoveryModel::EnsembleNoTargetScan));
-       },
-       {}},
-      {RecoveryModel::EnsembleNoTargetScan,
-       [](SplitContext& c, const std::map<RecoveryModel, Scores>& done) {
-         if (c.cfg.recovery_models.contains(RecoveryModel::Ensemble)) return Outputs{};  // made with the ensemble
-         (void)done;
-         return ensemble_rows(c, false, true);
-       },
-       {}},
-      {RecoveryModel::EnsembleTargetScanFirst,
-       [](SplitContext& c, const std::map<RecoveryModel, Scores>&) {
-         if (c.cfg.recovery_models.contains(RecoveryModel::Ensemble)) return Outputs{};  // made with the ensemble
-         Outputs o = ensemble_rows(c, true, false);
-         o.erase(o.begin());  // the plain ensemble was not asked for
-         return o;
-       },
-       {}},
+       [](SplitContext& c, const std::map<RecoveryModel, Scores>&) { return ensemble_rows(c); }, {}},
+      {RecoveryModel::EnsembleNoTargetScan, ensemble_or_done(RecoveryModel::EnsembleNoTargetScan), {}},
+      {RecoveryModel::EnsembleTargetScanFirst, ensemble_or_done(RecoveryModel::EnsembleTargetScanFirst), {}},
   };
   return rows;
 }

@@ -160,17 +160,15 @@ std::vector<std::string> Ensemble::feature_names() const {
 std::vector<float> Ensemble::predict(const std::vector<float>& all, std::size_t n) const {
   const auto x = select(all, n, columns_);
   auto p = booster_.predict(x.data(), n);
-  if (targetscan_first_) {
-    // The trees' probability lies in (0, 1): + 1 puts every site above every non-site.
-    const std::size_t ts = Evidence::column("ts"), F = Evidence::n_features();
-    for (std::size_t i = 0; i < n; ++i)
-      if (all[i * F + ts] > 0) p[i] += 1.0f;
-  }
+  if (targetscan_first_) add_targetscan_tier(all, p);
   return p;
 }
 
-std::vector<float> Ensemble::score(const Evidence& ev, const std::vector<PairIndex>& pairs) const {
-  return predict(ev.pairs(pairs), pairs.size());
+void Ensemble::add_targetscan_tier(const std::vector<float>& all, std::vector<float>& p) {
+  // The trees' probability lies in (0, 1): + 1 puts every site above every non-site.
+  const std::size_t ts = Evidence::column("ts"), F = Evidence::n_features();
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (all[i * F + ts] > 0) p[i] += 1.0f;
 }
 
 void Ensemble::score_row(const Evidence& ev, std::int32_t m, std::vector<float>& features, float* out) const {

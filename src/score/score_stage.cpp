@@ -24,15 +24,16 @@ namespace sc = schema;
 
 namespace {
 
-// Everything scoring needs, read and tried on one miRNA row before /scores is touched: a
-// bad checkpoint or a store without embeddings must not cost a finished matrix.
-void check_inputs(const Config& cfg, const std::string& ckpt) {
+// The store's embeddings, read once by rank 0 to check and fingerprint them.
+struct Embeddings {
   std::vector<float> mirna, gene;
   std::size_t dims = 0;
-  {
-    Store s = Store::open(cfg.store);
-    embed::read_embeddings(s, mirna, gene, dims);
-  }
+};
+
+// Everything scoring needs, tried on one miRNA row before /scores is touched: a bad
+// checkpoint must not cost a finished matrix.
+void check_inputs(const Config& cfg, const std::string& ckpt, const Embeddings& e) {
+  const auto& [mirna, gene, dims] = e;
   const auto ck = model::Checkpoint::load(ckpt);  // names the file when it is not a checkpoint
   try {
     PoolScorer scorer(ck, mirna, gene, dims, 1);
@@ -45,12 +46,9 @@ void check_inputs(const Config& cfg, const std::string& ckpt) {
 
 // What the matrix is computed from besides the checkpoint: the embeddings and the validated
 // pairs (masked as NaN). A resume must continue from the same ones.
-std::string inputs_id(const Store& s, const Dataset& d) {
-  std::vector<float> mirna, gene;
-  std::size_t dims = 0;
-  embed::read_embeddings(s, mirna, gene, dims);
-  std::uint64_t h = hash_bytes(mirna.data(), mirna.size() * sizeof(float));
-  h = hash_bytes(gene.data(), gene.size() * sizeof(float), h);
+std::string inputs_id(const Embeddings& e, const Dataset& d) {
+  std::uint64_t h = hash_bytes(e.mirna.data(), e.mirna.size() * sizeof(float));
+  h = hash_bytes(e.gene.data(), e.gene.size() * sizeof(float), h);
   h = hash_bytes(d.positives.data(), d.positives.size() * sizeof(d.positives[0]), h);
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
@@ -61,7 +59,14 @@ std::string inputs_id(const Store& s, const Dataset& d) {
 void prepare_scores(const Config& cfg, const std::string& ckpt) {
   warn_if_reference_blas();
   const std::string id = hash_file_hex(ckpt, "checkpoint not found (run `aemigap cv` first, or pass --checkpoint)");
-  Dataset d = read_dataset(Store::open(cfg.store));
+  Dataset d;
+  Embeddings emb;
+  {
+    Store s = Store::open(cfg.store);
+    d = read_dataset(s);
+    embed::read_embeddings(s, emb.mirna, emb.gene, emb.dims);  // names the stage to run when missing
+  }
+  const std::string now = inputs_id(emb, d);
   const std::uint64_t nm = d.n_mirna(), ng = d.n_gene(), br = static_cast<std::uint64_t>(cfg.score_block_rows);
   {
     Store s = Store::open(cfg.store);
@@ -76,15 +81,15 @@ void prepare_scores(const Config& cfg, const std::string& ckpt) {
                                            s.attr_string(sc::kScores, sc::kAttrCheckpoint) + "); run without --resume");
       const std::string was = s.has_attr(sc::kScores, sc::kAttrInputsId) ? s.attr_string(sc::kScores, sc::kAttrInputsId)
                                                                           : "unrecorded";
-      if (was != inputs_id(s, d))
+      if (was != now)
         throw InputError(cfg.store, 0, "cannot resume: the embeddings or the validated pairs changed since /scores was "
-                                       "started (inputs " + was + ", now " + inputs_id(s, d) +
+                                       "started (inputs " + was + ", now " + now +
                                        "): its finished rows would mix two models' inputs; run without --resume");
       return;
     }
     if (cfg.resume) log_info("[score] nothing to resume in " + cfg.store + ": starting a fresh run");
   }
-  check_inputs(cfg, ckpt);
+  check_inputs(cfg, ckpt, emb);
   const std::uint64_t nb = (nm + br - 1) / br;
   StoreUpdate up(cfg.store, false);
   Store& s = up.store();
@@ -97,7 +102,7 @@ void prepare_scores(const Config& cfg, const std::string& ckpt) {
   s.set_attr(sc::kScores, sc::kAttrNBlocks, static_cast<std::int64_t>(nb));
   s.set_attr(sc::kScores, sc::kAttrCheckpoint, ckpt);
   s.set_attr(sc::kScores, sc::kAttrCheckpointId, id);
-  s.set_attr(sc::kScores, sc::kAttrInputsId, inputs_id(s, d));
+  s.set_attr(sc::kScores, sc::kAttrInputsId, now);
   s.set_attr(sc::kScoreMatrix, sc::kAttrRows, std::string("miRNA index (/mirna/name)"));
   s.set_attr(sc::kScoreMatrix, sc::kAttrColumns, std::string("gene index (/gene/name)"));
   s.set_attr(sc::kScoreMatrix, sc::kAttrContent,

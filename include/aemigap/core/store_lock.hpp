@@ -26,6 +26,7 @@ class StoreLock {
 
  private:
   int fd_ = -1;
+  bool exclusive_ = false;  // a writer clears its name from the file when it lets go
 };
 
 }  // namespace aemigap

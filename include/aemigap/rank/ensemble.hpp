@@ -53,13 +53,14 @@ class Ensemble {
   static Ensemble train(const std::vector<eval::PairIndex>& known, const eval::StaticEvidence& st,
                         const EnsembleOptions& opt);
   static Ensemble from_training_set(const TrainingSet& ts, const EnsembleOptions& opt);
-  // Scores of pairs, or of miRNA m's every gene, from evidence fitted on the ranking graph.
-  std::vector<float> score(const eval::Evidence& ev, const std::vector<eval::PairIndex>& pairs) const;
+  // Scores of miRNA m's every gene, from evidence fitted on the ranking graph.
   void score_row(const eval::Evidence& ev, std::int32_t m, std::vector<float>& features, float* out) const;
   // The trees (and the TargetScan tier, if on) on an [n x all features] evidence matrix.
   std::vector<float> predict(const std::vector<float>& all_features, std::size_t n) const;
   bool targetscan_first() const { return targetscan_first_; }
   void set_targetscan_first(bool on) { targetscan_first_ = on; }
+  // The tier itself: + 1 to p[i] where pair i (row i of `all_features`) has a conserved site.
+  static void add_targetscan_tier(const std::vector<float>& all_features, std::vector<float>& p);
   const std::vector<std::size_t>& columns() const { return columns_; }
   std::vector<std::string> feature_names() const;
   std::vector<std::pair<std::string, double>> importance() const { return booster_.importance(); }
