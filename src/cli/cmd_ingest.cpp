@@ -1,4 +1,5 @@
 // aemigap ingest: reads the validated pairs and the sequences, writes a fresh store.
+#include "aemigap/core/lineage.hpp"
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/store.hpp"
@@ -19,6 +20,7 @@ int run_ingest(Context& ctx) {
   write_dataset(up.store(), d);
   up.store().stamp("ingest", ctx.cfg.to_ini());
   up.store().set_attr(schema::kPairs, schema::kAttrIngestReport, rep.to_text());
+  lineage::record(up.store(), lineage::Product::Pairs);
   up.commit();
   std::string text = rep.to_text();
   if (log_enabled(LogLevel::info)) std::fputs(text.c_str(), stdout);

@@ -28,8 +28,21 @@ void fsync_path(const std::string& path) {
   ::close(fd);
 }
 
+namespace {
+// The data must be on disk before the rename makes it the store: a failed fsync or close
+// (a full disk or quota on a network file system reports here, not at write) fails the stage.
+void fsync_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw Error("cannot reopen " + path + " to sync it: " + std::strerror(errno));
+  const bool synced = ::fsync(fd) == 0;
+  const int err = errno;
+  if (::close(fd) != 0 || !synced)
+    throw Error("cannot sync " + path + " to disk (disk full?): " + std::strerror(synced ? errno : err));
+}
+}  // namespace
+
 void rename_into_place(const std::string& tmp, const std::string& path) {
-  fsync_path(tmp);
+  fsync_file(tmp);
   if (std::rename(tmp.c_str(), path.c_str()) != 0)
     throw Error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
   fs::path dir = fs::path(path).parent_path();
@@ -57,6 +70,7 @@ void AtomicFile::commit() {
   out_.flush();
   if (!out_) throw Error("write failed for " + tmp_ + " (disk full?)");
   out_.close();
+  if (out_.fail()) throw Error("write failed for " + tmp_ + " at close (disk full?)");
   rename_into_place(tmp_, path_);
   committed_ = true;
 }

@@ -1,15 +1,21 @@
 #include "aemigap/core/store.hpp"
 
 #include <hdf5.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <type_traits>
 
 #include "aemigap/core/atomic_file.hpp"
 #include "aemigap/core/error.hpp"
+#include "aemigap/core/hash.hpp"
+#include "aemigap/core/log.hpp"
 #include "aemigap/core/version.hpp"
 
 static_assert(std::is_same<hid_t, aemigap::h5id>::value, "hid_t must be int64 (HDF5 >= 1.10)");
@@ -27,14 +33,28 @@ herr_t collect_error(unsigned n, const H5E_error2_t* e, void* data) {
 }
 }  // namespace
 
-void h5_failed(const char* file, int line, const char* call) {
+// HDF5's error stack as one line (then cleared), led by "disk full" when a write found no
+// space: the one failure a user can act on without reading HDF5's internals.
+std::string take_error_stack() {
   std::string stack;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect_error, &stack);
   H5Eclear2(H5E_DEFAULT);
+  const bool full = stack.find("No space left") != std::string::npos || stack.find("errno = 28") != std::string::npos ||
+                    errno == ENOSPC || errno == EDQUOT;
+  return full ? "disk full (no space left on device)" + (stack.empty() ? "" : ": " + stack) : stack;
+}
+
+void h5_failed(const char* file, int line, const char* call) {
+  const std::string stack = take_error_stack();
   throw Error(std::string(file) + ":" + std::to_string(line) + ": HDF5 call " + call + " failed" +
               (stack.empty() ? "" : ": " + stack));
 }
 }  // namespace detail
+
+namespace {
+bool close_failed = false;
+}
+bool store_close_failed() { return close_failed; }
 
 namespace {
 
@@ -146,9 +166,11 @@ Store Store::open(const std::string& path, Mode mode) {
     H5Eclear2(H5E_DEFAULT);
     throw InputError(path, 0, "not an HDF5 file");
   }
+  errno = 0;
   hid_t f = H5Fopen(path.c_str(), mode == Mode::ReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT);
   if (f < 0) {
-    H5Eclear2(H5E_DEFAULT);
+    const std::string stack = detail::take_error_stack();
+    if (stack.rfind("disk full", 0) == 0) throw Error(path + ": cannot open the HDF5 store to write: " + stack);
     throw InputError(path, 0, "cannot open HDF5 store (locked by another process? set HDF5_USE_FILE_LOCKING=FALSE on shared file systems)");
   }
   return Store(path, f, false);
@@ -181,19 +203,92 @@ Store& Store::operator=(Store&& o) noexcept {
   return *this;
 }
 
+// A close that fails (a full disk while HDF5 flushes its caches) leaves, in HDF5 1.10, an
+// identifier behind that the library's own shutdown at MPI_Finalize then crashes on; main()
+// asks store_close_failed() and exits without that shutdown (see there).
 Store::~Store() {
-  if (file_ >= 0) H5Fclose(file_);
+  if (file_ >= 0 && H5Fclose(file_) < 0) {
+    close_failed = true;
+    H5Eclear2(H5E_DEFAULT);
+  }
 }
 
 void Store::close() {
   if (file_ >= 0) {
     hid_t f = file_;
     file_ = -1;
-    AEMIGAP_H5_CHECK(H5Fclose(f));
+    if (H5Fclose(f) < 0) {
+      close_failed = true;
+      detail::h5_failed(__FILE__, __LINE__, "H5Fclose(f)");
+    }
   }
 }
 
 void Store::flush() { AEMIGAP_H5_CHECK(H5Fflush(file_, H5F_SCOPE_GLOBAL)); }
+
+// ----------------------------------------------------------------------------- content hash
+
+namespace {
+// One dataset's name, shape and values (in the file's order, native byte order), hashed.
+void hash_dataset(hid_t d, const std::string& name, std::uint64_t& h) {
+  h = hash_string(name, h);
+  Handle space(AEMIGAP_H5_CHECK(H5Dget_space(d)), H5Sclose);
+  const int rank = AEMIGAP_H5_CHECK(H5Sget_simple_extent_ndims(space));
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (rank > 0) AEMIGAP_H5_CHECK(H5Sget_simple_extent_dims(space, dims.data(), nullptr));
+  h = hash_bytes(dims.data(), dims.size() * sizeof(hsize_t), h);
+  const auto n = static_cast<std::size_t>(AEMIGAP_H5_CHECK(H5Sget_simple_extent_npoints(space)));
+  if (n == 0) return;
+  Handle ftype(AEMIGAP_H5_CHECK(H5Dget_type(d)), H5Tclose);
+  if (AEMIGAP_H5_CHECK(H5Tis_variable_str(ftype)) > 0) {
+    std::vector<char*> ptrs(n, nullptr);
+    Handle type = string_type();
+    AEMIGAP_H5_CHECK(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()));
+    for (char* p : ptrs) h = hash_string(p ? std::string(p) + '\0' : std::string(1, '\0'), h);
+    H5Dvlen_reclaim(type, space, H5P_DEFAULT, ptrs.data());
+    return;
+  }
+  Handle mtype(AEMIGAP_H5_CHECK(H5Tget_native_type(ftype, H5T_DIR_ASCEND)), H5Tclose);
+  std::vector<unsigned char> buf(n * H5Tget_size(mtype));
+  AEMIGAP_H5_CHECK(H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()));
+  h = hash_bytes(buf.data(), buf.size(), h);
+}
+
+struct VisitState {
+  std::uint64_t h;
+  std::exception_ptr error;
+};
+herr_t hash_visited(hid_t obj, const char* name, const H5O_info_t* info, void* data) {
+  auto* st = static_cast<VisitState*>(data);
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  try {
+    Handle d(AEMIGAP_H5_CHECK(H5Dopen2(obj, name, H5P_DEFAULT)), H5Dclose);
+    hash_dataset(d, name, st->h);
+  } catch (...) {
+    st->error = std::current_exception();
+    return -1;
+  }
+  return 0;
+}
+}  // namespace
+
+std::uint64_t Store::content_hash(const std::string& name, std::uint64_t h) const {
+  if (!exists(name)) return hash_string(name + " absent", h);
+  Handle o(open_object(file_, name), H5Oclose);
+  H5O_info_t info;
+  AEMIGAP_H5_CHECK(H5Oget_info2(o, &info, H5O_INFO_BASIC));
+  if (info.type == H5O_TYPE_DATASET) {
+    Handle d(AEMIGAP_H5_CHECK(H5Dopen2(file_, name.c_str(), H5P_DEFAULT)), H5Dclose);
+    hash_dataset(d, name, h);
+    return h;
+  }
+  VisitState st{hash_string(name, h), nullptr};  // a group: every dataset under it, by name
+  if (H5Ovisit2(o, H5_INDEX_NAME, H5_ITER_INC, hash_visited, &st, H5O_INFO_BASIC) < 0) {
+    if (st.error) std::rethrow_exception(st.error);
+    detail::h5_failed(__FILE__, __LINE__, "H5Ovisit2");
+  }
+  return st.h;
+}
 
 bool Store::exists(const std::string& name) const {
   // H5Lexists needs each parent to exist: walk the path.
@@ -430,7 +525,28 @@ void Store::stamp(const std::string& stage, const std::string& config_ini) {
 // ----------------------------------------------------------------------------- StoreUpdate
 
 namespace {
+// A stage killed (kill -9, a lost node) while it wrote its copy leaves ".<store>.tmp-<pid>"
+// behind. Writers hold the store's exclusive lock, so a copy whose process is gone is
+// garbage: the next writer removes it (a copy of a live process is left alone).
+void remove_dead_copies(const std::string& path) {
+  const fs::path p(path);
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  const std::string prefix = "." + p.filename().string() + ".tmp-";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::stol(digits);
+    if (pid == static_cast<long>(::getpid()) || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    if (fs::remove(e.path(), ec))
+      log_info("[store] removed " + e.path().string() + ": the copy of a stage that was killed (pid " + digits + ")");
+  }
+}
+
 Store open_update_copy(const std::string& path, const std::string& tmp, bool fresh) {
+  remove_dead_copies(path);
   std::remove(tmp.c_str());
   if (fresh) {
     fs::path dir = fs::path(path).parent_path();
@@ -445,7 +561,12 @@ Store open_update_copy(const std::string& path, const std::string& tmp, bool fre
     throw Error("cannot copy the store " + path + " to " + tmp + " before changing it (disk full?): " + e.code().message() +
                 "; the store is unchanged");
   }
-  return Store::open(tmp, Store::Mode::ReadWrite);
+  try {
+    return Store::open(tmp, Store::Mode::ReadWrite);  // writes its superblock: a full disk fails here too
+  } catch (const std::exception& e) {
+    std::remove(tmp.c_str());
+    throw Error(std::string(e.what()) + "; the store " + path + " is unchanged");
+  }
 }
 
 // A store reached through a symbolic link is updated where it lies: renaming the copy over
@@ -468,6 +589,7 @@ StoreUpdate::~StoreUpdate() {
     } catch (...) {
     }
     std::remove(tmp_.c_str());
+    if (std::uncaught_exceptions() > 0) log_info("[store] stage failed: " + path_ + " is unchanged (its copy was discarded)");
   }
 }
 

@@ -1,4 +1,5 @@
 // Choosing the training backend, and the rank-0-then-tell-everyone pattern.
+#include <exception>
 #include <string>
 
 #include "aemigap/core/error.hpp"
@@ -11,17 +12,17 @@ namespace aemigap::dist {
 
 bool on_rank0(Communicator& comm, const std::function<void()>& work) {
   std::int64_t ok = 1;
-  std::string error;
+  std::exception_ptr error;  // rethrown as it was: an input error stays one
   if (comm.rank() == 0) {
     try {
       work();
-    } catch (const std::exception& e) {
+    } catch (...) {
       ok = 0;
-      error = e.what();
+      error = std::current_exception();
     }
   }
   comm.broadcast(&ok, 1, DType::Int64, 0);
-  if (!ok && comm.rank() == 0) throw Error(error);
+  if (!ok && comm.rank() == 0) std::rethrow_exception(error);
   return ok != 0;
 }
 

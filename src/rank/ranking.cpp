@@ -1,10 +1,13 @@
 #include "aemigap/rank/ranking.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
 
+#include "aemigap/core/checked_matrix.hpp"
 #include "aemigap/core/error.hpp"
+#include "aemigap/core/lineage.hpp"
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/store_schema.hpp"
 #include "aemigap/core/text.hpp"
@@ -197,7 +200,7 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
     // An earlier run's ranking must not outlive a change of ranker; /scores says that no
     // ranking is meant (a missing one is otherwise an unfinished ranking step).
     StoreUpdate up(cfg.store, false);
-    for (const char* g : {sc::kRanking, sc::kAls, sc::kEnsemble})
+    for (const char* g : {sc::kRanking, sc::kRankingChecksum, sc::kAls, sc::kEnsemble})
       if (up.store().exists(g)) up.store().remove(g);
     up.store().set_attr(sc::kScores, sc::kAttrRanker, std::string(name_of(Ranker::Lstm)));
     up.commit();
@@ -207,12 +210,15 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
   }
   const std::uint64_t nm = d.n_mirna(), ng = d.n_gene();
   std::vector<float> lstm;
+  std::uint64_t block_rows = 1;
   {
     Store s = Store::open(cfg.store);
-    std::vector<std::uint64_t> dims;
-    lstm = s.read<float>(sc::kScoreMatrix, &dims);
-    if (dims != std::vector<std::uint64_t>{nm, ng})
+    lineage::require_current(s, lineage::Product::Scores, "rank");
+    const CheckedMatrix m(s, sc::kScoreMatrix);
+    if (m.rows() != nm || m.cols() != ng)
       throw InputError(cfg.store, 0, "/scores/matrix does not match the store's miRNAs x genes: rerun `aemigap score`");
+    lstm = m.read_all();
+    block_rows = static_cast<std::uint64_t>(s.attr_int(sc::kScores, sc::kAttrBlockRows));
   }
   // The unknown pairs: NaN marks the validated ones.
   std::vector<std::uint64_t> idx;
@@ -232,7 +238,7 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
 
   StoreUpdate up(cfg.store, false);
   Store& s = up.store();
-  for (const char* g : {sc::kRanking, sc::kAls, sc::kEnsemble})
+  for (const char* g : {sc::kRanking, sc::kRankingChecksum, sc::kAls, sc::kEnsemble})
     if (s.exists(g)) s.remove(g);
   const auto f = static_cast<std::uint64_t>(als.factors());
   s.write<float>(sc::kAlsMirnaFactors, als.mirna_factors, {nm, f});
@@ -256,11 +262,18 @@ void write_ranking(const Config& cfg, const Dataset& d, int threads) {
     s.set_attr(sc::kEnsemble, sc::kAttrTargetScanFirst, static_cast<std::int64_t>(e.targetscan_first() ? 1 : 0));
     s.set_attr(sc::kEnsemble, sc::kAttrKnownPairs, static_cast<std::int64_t>(d.positives.size()));
   }
-  s.create_dataset<float>(sc::kRanking, nm, ng, static_cast<std::uint64_t>(cfg.score_block_rows), false);
+  // The same row blocks as /scores/matrix, each with its checksum (core/checked_matrix.hpp).
+  s.create_dataset<float>(sc::kRanking, nm, ng, block_rows, false);
   s.write_rows(sc::kRanking, 0, nm, ranking.data());
+  std::vector<std::uint64_t> sums;
+  for (std::uint64_t r0 = 0; r0 < nm; r0 += block_rows)
+    sums.push_back(block_checksum(ranking.data() + r0 * ng, (std::min(nm, r0 + block_rows) - r0) * ng));
+  s.create_dataset<std::uint64_t>(sc::kRankingChecksum, sums.size(), 1, sums.size(), false);
+  s.write_rows(sc::kRankingChecksum, 0, sums.size(), sums.data());
   s.set_attr(sc::kRanking, sc::kAttrRanker, std::string(name_of(cfg.ranker)));
   s.set_attr(sc::kScores, sc::kAttrRanker, std::string(name_of(cfg.ranker)));
   s.set_attr(sc::kRanking, sc::kAttrContent, std::string(row.content) + "; NaN for validated positives");
+  lineage::record(s, lineage::Product::Ranking, {{"ranker", name_of(cfg.ranker)}});
   s.stamp("rank", cfg.to_ini());
   up.commit();
   log_info(std::string("[rank] ranker ") + name_of(cfg.ranker) + ": /scores/ranking for " +
@@ -275,6 +288,11 @@ bool rank_stage(const Config& cfg, dist::Communicator& comm) {
     s.close();
     write_ranking(cfg, d, resolve_threads(cfg.threads));
   });
+}
+
+void require_current_ranking(const Store& s, const std::string& reader) {
+  lineage::require_current(s, lineage::Product::Scores, reader);
+  lineage::require_current(s, lineage::Product::Ranking, reader);
 }
 
 std::string ranking_dataset(const Store& s) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "aemigap/core/checked_matrix.hpp"
 #include "aemigap/core/config.hpp"
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/log.hpp"
@@ -113,6 +114,7 @@ Table query_sequence(const Config& cfg) {
   std::unique_ptr<rank::StoredRanking> stored;
   std::vector<float> ranked = p, feats;
   if (is_mirna && s.exists(sc::kEnsembleModel)) {
+    rank::require_current_ranking(s, "query");
     stored = rank::StoredRanking::load(cfg, s, d, threads);
     feats = stored->evidence->new_mirna(seq, v);
     ranked = stored->ensemble->predict(feats, partners);
@@ -162,6 +164,8 @@ Table query(const Config& cfg) {
   };
   const std::string ds = rank::ranking_dataset(s);
   const bool ranked = ds != sc::kScoreMatrix;
+  rank::require_current_ranking(s, "query");
+  const CheckedMatrix order(s, ds), probs(s, sc::kScoreMatrix);
   std::vector<float> row(ng), prob(ng);
   const auto stored_ptr = rank::StoredRanking::load(cfg, s, d, resolve_threads(cfg.threads));
   const rank::StoredRanking& stored = *stored_ptr;
@@ -177,8 +181,8 @@ Table query(const Config& cfg) {
     std::size_t m = require_mirna(d, std::string(trim(parts[0])));
     std::size_t g = require_gene(d, std::string(trim(parts[1])));
     require_done(m);
-    s.read_rows(ds, m, 1, row.data());
-    s.read_rows(sc::kScoreMatrix, m, 1, prob.data());
+    order.read_rows(m, 1, row.data());
+    probs.read_rows(m, 1, prob.data());
     auto show = [](float v) { return std::isnan(v) ? std::string("validated") : fixed6(v); };
     t.header = {"mirna", "gene", "score", "probability"};
     t.header.insert(t.header.end(), evidence_header.begin(), evidence_header.end());
@@ -189,7 +193,7 @@ Table query(const Config& cfg) {
   if (!cfg.mirna.empty()) {
     std::size_t m = require_mirna(d, cfg.mirna);
     require_done(m);
-    s.read_rows(ds, m, 1, row.data());
+    order.read_rows(m, 1, row.data());
     for (std::size_t g = 0; g < ng; ++g) top.add({row[g], static_cast<std::int32_t>(m), static_cast<std::int32_t>(g)});
   } else {
     std::size_t g = require_gene(d, cfg.gene);
@@ -198,7 +202,7 @@ Table query(const Config& cfg) {
     for (std::size_t r0 = 0; r0 < nm; r0 += chunk) {
       std::size_t rows = std::min(nm, r0 + chunk) - r0;
       buf.resize(rows * ng);
-      s.read_rows(ds, r0, rows, buf.data());
+      order.read_rows(r0, rows, buf.data());
       for (std::size_t r = 0; r < rows; ++r)
         if (row_done(r0 + r)) top.add({buf[r * ng + g], static_cast<std::int32_t>(r0 + r), static_cast<std::int32_t>(g)});
     }
@@ -211,7 +215,7 @@ Table query(const Config& cfg) {
     const auto m = static_cast<std::size_t>(best[i].mirna), g = static_cast<std::size_t>(best[i].gene);
     float p = best[i].score;
     if (ranked) {
-      if (prob_row != m) s.read_rows(sc::kScoreMatrix, prob_row = m, 1, prob.data());
+      if (prob_row != m) probs.read_rows(prob_row = m, 1, prob.data());
       p = prob[g];
     }
     t.rows.push_back(with_evidence({std::to_string(i + 1), d.mirna_names[m], d.gene_names[g], d.gene_symbols[g],

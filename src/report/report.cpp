@@ -11,6 +11,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "aemigap/core/checked_matrix.hpp"
 #include "aemigap/core/atomic_file.hpp"
 #include "aemigap/core/config.hpp"
 #include "aemigap/core/error.hpp"
@@ -152,6 +153,8 @@ std::string report_stage(const Config& cfg, dist::Communicator& comm) {
   rank::require_complete_scores(s);
   const std::uint64_t nm = d.n_mirna(), ng = d.n_gene();
   const std::string ds = rank::ranking_dataset(s);  // what orders the pairs (option ranker)
+  rank::require_current_ranking(s, "report");
+  const CheckedMatrix ranked(s, ds), probabilities(s, sc::kScoreMatrix);
 
   // The reported genes, by FASTA key or by any pair-table symbol.
   std::vector<std::int32_t> genes;
@@ -174,7 +177,7 @@ std::string report_stage(const Config& cfg, dist::Communicator& comm) {
   for (std::uint64_t r0 = range.begin; r0 < range.end; r0 += chunk) {
     std::uint64_t rows = std::min(range.end, r0 + chunk) - r0;
     buf.resize(rows * ng);
-    s.read_rows(ds, r0, rows, buf.data());
+    ranked.read_rows(r0, rows, buf.data());
     for (std::uint64_t r = 0; r < rows; ++r) {
       const float* row = &buf[r * ng];
       for (std::uint64_t g = 0; g < ng; ++g) {
@@ -223,7 +226,7 @@ std::string report_stage(const Config& cfg, dist::Communicator& comm) {
     auto it = prob_rows.find(x.mirna);
     if (it == prob_rows.end()) {
       std::vector<float> r(ng);
-      s.read_rows(sc::kScoreMatrix, static_cast<std::uint64_t>(x.mirna), 1, r.data());
+      probabilities.read_rows(static_cast<std::uint64_t>(x.mirna), 1, r.data());
       it = prob_rows.emplace(x.mirna, std::move(r)).first;
     }
     return it->second[static_cast<std::size_t>(x.gene)];

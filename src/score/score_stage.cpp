@@ -5,8 +5,10 @@
 #include <fstream>
 
 #include "aemigap/core/blas_check.hpp"
+#include "aemigap/core/checked_matrix.hpp"
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/hash.hpp"
+#include "aemigap/core/lineage.hpp"
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/store.hpp"
 #include "aemigap/core/store_schema.hpp"
@@ -44,17 +46,6 @@ void check_inputs(const Config& cfg, const std::string& ckpt, const Embeddings& 
   }
 }
 
-// What the matrix is computed from besides the checkpoint: the embeddings and the validated
-// pairs (masked as NaN). A resume must continue from the same ones.
-std::string inputs_id(const Embeddings& e, const Dataset& d) {
-  std::uint64_t h = hash_bytes(e.mirna.data(), e.mirna.size() * sizeof(float));
-  h = hash_bytes(e.gene.data(), e.gene.size() * sizeof(float), h);
-  h = hash_bytes(d.positives.data(), d.positives.size() * sizeof(d.positives[0]), h);
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
-}
-
 // Rank 0 prepares /scores: a fresh, fully allocated matrix, or checks what a resume continues.
 void prepare_scores(const Config& cfg, const std::string& ckpt) {
   warn_if_reference_blas();
@@ -66,10 +57,16 @@ void prepare_scores(const Config& cfg, const std::string& ckpt) {
     d = read_dataset(s);
     embed::read_embeddings(s, emb.mirna, emb.gene, emb.dims);  // names the stage to run when missing
   }
-  const std::string now = inputs_id(emb, d);
   const std::uint64_t nm = d.n_mirna(), ng = d.n_gene(), br = static_cast<std::uint64_t>(cfg.score_block_rows);
   {
     Store s = Store::open(cfg.store);
+    // The store's own checkpoint must come from its current negatives, autoencoder and
+    // embeddings; another checkpoint is the user's choice (its fit is tried below).
+    if (s.exists(sc::kCv) && s.has_attr(sc::kCv, sc::kAttrCheckpointId) &&
+        s.attr_string(sc::kCv, sc::kAttrCheckpointId) == id)
+      lineage::require_current(s, lineage::Product::Cv, "score");
+    else
+      log_info("[score] checkpoint " + ckpt + " was not written by this store's `cv`: its lineage is not checked");
     if (cfg.resume && s.exists(sc::kScoreDone)) {
       auto dims = s.dims(sc::kScoreMatrix);
       if (dims != std::vector<std::uint64_t>{nm, ng} ||
@@ -79,12 +76,11 @@ void prepare_scores(const Config& cfg, const std::string& ckpt) {
       if (s.attr_string(sc::kScores, sc::kAttrCheckpointId) != id)
         throw InputError(cfg.store, 0, "cannot resume: /scores was written with another checkpoint (" +
                                            s.attr_string(sc::kScores, sc::kAttrCheckpoint) + "); run without --resume");
-      const std::string was = s.has_attr(sc::kScores, sc::kAttrInputsId) ? s.attr_string(sc::kScores, sc::kAttrInputsId)
-                                                                          : "unrecorded";
-      if (was != now)
-        throw InputError(cfg.store, 0, "cannot resume: the embeddings or the validated pairs changed since /scores was "
-                                       "started (inputs " + was + ", now " + now +
-                                       "): its finished rows would mix two models' inputs; run without --resume");
+      // Its finished rows would mix two models' inputs.
+      lineage::require_current(s, lineage::Product::Scores, "score --resume (run without --resume to start over)");
+      if (!s.has_attr(sc::kScores, sc::kAttrMadeFrom) || !s.exists(sc::kScoreChecksum))
+        throw InputError(cfg.store, 0, "cannot resume: /scores was started by an older aemigap (no lineage or "
+                                       "checksums); run without --resume");
       return;
     }
     if (cfg.resume) log_info("[score] nothing to resume in " + cfg.store + ": starting a fresh run");
@@ -98,16 +94,19 @@ void prepare_scores(const Config& cfg, const std::string& ckpt) {
   s.create_dataset<std::uint8_t>(sc::kScoreDone, nb, 1, nb, false);
   std::vector<std::uint8_t> zeros(nb, 0);
   s.write_rows(sc::kScoreDone, 0, nb, zeros.data());
+  s.create_dataset<std::uint64_t>(sc::kScoreChecksum, nb, 1, nb, false);
+  std::vector<std::uint64_t> no_sums(nb, 0);
+  s.write_rows(sc::kScoreChecksum, 0, nb, no_sums.data());
   s.set_attr(sc::kScores, sc::kAttrBlockRows, static_cast<std::int64_t>(br));
   s.set_attr(sc::kScores, sc::kAttrNBlocks, static_cast<std::int64_t>(nb));
   s.set_attr(sc::kScores, sc::kAttrCheckpoint, ckpt);
   s.set_attr(sc::kScores, sc::kAttrCheckpointId, id);
-  s.set_attr(sc::kScores, sc::kAttrInputsId, now);
   s.set_attr(sc::kScoreMatrix, sc::kAttrRows, std::string("miRNA index (/mirna/name)"));
   s.set_attr(sc::kScoreMatrix, sc::kAttrColumns, std::string("gene index (/gene/name)"));
   s.set_attr(sc::kScoreMatrix, sc::kAttrContent,
              std::string("probability in [0, 1] (sigmoid of the logit); NaN for validated positives; pairs "
                          "used as training negatives (/pairs/negative) are scored too"));
+  lineage::record(s, lineage::Product::Scores, {{"checkpoint", id}});
   s.stamp("score", cfg.to_ini());
   up.commit();
 }
@@ -170,8 +169,11 @@ ScoreOutcome score_stage(const Config& cfg, dist::Communicator& comm, const vola
         for (std::uint64_t q = pos_begin[r]; q < pos_begin[r + 1]; ++q)
           buf[(r - r0) * ng + static_cast<std::uint64_t>(d.positives[q][1])] = NAN;
     }
-    // Rows first, then the block's done flag, then a flush: a flag is never set before its rows.
+    // Rows and their checksum first, then the block's done flag, then a flush: a flag is
+    // never set before its rows.
     s.write_rows(sc::kScoreMatrix, r0, rows, buf.data(), /*collective=*/true);
+    const std::uint64_t sum = rows ? block_checksum(buf.data(), rows * ng) : 0;
+    s.write_rows(sc::kScoreChecksum, b, rows ? 1 : 0, &sum, true);
     s.flush();
     std::uint8_t one = 1;
     s.write_rows(sc::kScoreDone, b, rows ? 1 : 0, &one, true);

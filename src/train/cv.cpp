@@ -1,3 +1,4 @@
+#include "aemigap/core/lineage.hpp"
 #include "aemigap/train/cv.hpp"
 
 #include <algorithm>
@@ -57,6 +58,7 @@ CvInputs load_cv_inputs(const Store& s, const Dataset& d, const CvOptions& opt) 
   embed::read_embeddings(s, in.mirna, in.gene, in.dims);
   if (!s.exists(schema::kNegatives))
     throw InputError(s.path(), 0, "store has no negatives (/pairs/negative): run `aemigap negatives` first");
+  lineage::require_current(s, lineage::Product::Negatives, "training");
   in.negatives = read_pair_table(s, schema::kNegatives);
   // Single-class data would report AUC 0.5 and F1 1.0 without a word; folds of one pair run for hours.
   if (in.negatives.empty())
@@ -66,6 +68,7 @@ CvInputs load_cv_inputs(const Store& s, const Dataset& d, const CvOptions& opt) 
     throw ConfigError("option 'cv-folds' " + std::to_string(opt.folds) + " is more than the smaller class (" +
                       std::to_string(smaller) + " pairs): every fold needs pairs of both classes");
   if (opt.needs_ae() && !opt.ae_per_fold) {
+    lineage::require_current(s, lineage::Product::Autoencoder, "training");
     in.ae = std::make_unique<model::AutoencoderModel>(model::AutoencoderModel::read(s, schema::kAe));
     // The features' width comes from this artifact; it must be the one the options describe.
     const auto &got = in.ae->spec(), &want = opt.ae_spec;

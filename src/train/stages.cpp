@@ -1,3 +1,5 @@
+#include "aemigap/core/hash.hpp"
+#include "aemigap/core/lineage.hpp"
 #include "aemigap/train/stages.hpp"
 
 #include <cstdio>
@@ -61,8 +63,10 @@ void train_ae_stage(const Config& cfg, dist::Communicator& world) {
   s.set_attr(sc::kAe, sc::kAttrTestRows, static_cast<std::int64_t>(h.test_rows));
   s.set_attr(sc::kAe, sc::kAttrEpochs, static_cast<std::int64_t>(cfg.ae_epochs));
   s.set_attr(sc::kAe, sc::kAttrSeconds, h.seconds);
+  lineage::record(s, lineage::Product::Autoencoder);
   s.stamp("train-ae", cfg.to_ini());
   up.commit();
+  lineage::warn_stale(cfg.store, "train-ae");
   std::filesystem::create_directories(cfg.results_dir);
   AtomicFile f(cfg.results_dir + "/ae_loss.tsv");
   f.stream() << "epoch\ttrain_mse\ttest_mse\n";
@@ -106,6 +110,14 @@ std::string cv_stage(const Config& cfg, dist::Communicator& world) {
   up.store().remove(sc::kCv);
   write_cv_store(up.store(), results, opt);
   up.store().set_attr(sc::kCv, sc::kAttrCheckpoint, model_path);
+  const std::string ckpt_id = hash_file_hex(model_path, "the checkpoint just written is missing");
+  up.store().set_attr(sc::kCv, sc::kAttrCheckpointId, ckpt_id);
+  {
+    using lineage::Product;
+    std::vector<Product> from{Product::Pairs, Product::Embeddings, Product::Negatives};
+    if (opt.needs_ae() && !opt.ae_per_fold) from.push_back(Product::Autoencoder);  // a per-fold autoencoder is cv's own
+    lineage::record(up.store(), Product::Cv, from, {{"checkpoint", ckpt_id}});
+  }
   up.store().stamp("cv", cfg.to_ini());
   up.commit();
   log_info("[cv] wrote " + cfg.results_dir + "/{cv_metrics.tsv,cv_summary.md,roc_*.svg,confusion_*.svg}, " + model_path +

@@ -15,7 +15,8 @@ import numpy as np
 
 # Attributes that say when, how fast or by which build: not results.
 VOLATILE = {"last_written_utc", "git_commit", "aemigap_version", "seconds", "train_seconds", "scan_seconds",
-            "words_per_second", "checkpoint_id"}  # checkpoint_id: a hash of model.pt, which names the build
+            "words_per_second", "checkpoint_id",  # checkpoint_id: a hash of model.pt, which names the build
+            "content_id", "made_from"}  # lineage ids: they chain checkpoint_id (the values are compared)
 
 
 def normalise(name, value):

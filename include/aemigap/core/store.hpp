@@ -36,6 +36,10 @@ namespace detail {
     return aemigap_h5_rc_;                                                       \
   }())
 
+// True once closing an HDF5 file failed in this process (see Store::close): main() then
+// exits without HDF5's own shutdown, which would crash on the file left half-closed.
+bool store_close_failed();
+
 class Store {
  public:
   enum class Mode { ReadOnly, ReadWrite };
@@ -69,6 +73,9 @@ class Store {
   template <class T>
   std::vector<T> read(const std::string& name, std::vector<std::uint64_t>* dims = nullptr) const;
   std::vector<std::uint64_t> dims(const std::string& name) const;
+  // A 64-bit hash of a dataset's shape and values, or of every dataset under a group (by
+  // name), chained from h; for lineage (core/lineage.hpp). Attributes are not included.
+  std::uint64_t content_hash(const std::string& name, std::uint64_t h = 0xcbf29ce484222325ull) const;
 
   // Row-block I/O on 2-D datasets (rows × cols), serial or collective.
   template <class T>

@@ -113,11 +113,12 @@ enum class Kind { Group, Dataset, Part, Attr };
   X(kScoreDone, "/scores/done", Dataset, "uint8 [n_blocks, 1]: 1 when a block's rows are written")           \
   X(kAttrBlockRows, "block_rows", Attr, "/scores: miRNA rows per block")                                     \
   X(kAttrNBlocks, "n_blocks", Attr, "/scores: blocks")                                                       \
-  X(kAttrCheckpointId, "checkpoint_id", Attr, "/scores: content hash of the checkpoint file")                \
-  X(kAttrInputsId, "inputs_id", Attr, "/scores: content hash of the embeddings and validated pairs it scored") \
+  X(kAttrCheckpointId, "checkpoint_id", Attr, "/cv, /scores: content hash of the checkpoint file")                \
+  X(kScoreChecksum, "/scores/checksum", Dataset, "uint64 [n_blocks, 1]: hash of each block of /scores/matrix, checked by readers") \
   X(kAttrContent, "content", Attr, "/scores/matrix, /scores/ranking: what the values are")                   \
   /* rank */                                                                                                 \
   X(kRanking, "/scores/ranking", Dataset, "float32 [n_mirna, n_gene] what orders the pairs; NaN at positives") \
+  X(kRankingChecksum, "/scores/ranking_checksum", Dataset, "uint64 [n_blocks, 1]: hash of each block of /scores/ranking") \
   X(kAttrRanker, "ranker", Attr, "/scores/ranking, /scores: the ranker that wrote it")                       \
   X(kAls, "/als", Group, "implicit-ALS factors fitted to every validated pair")                              \
   X(kAlsMirnaFactors, "/als/mirna_factors", Dataset, "float32 [n_mirna, factors]")                           \
@@ -134,6 +135,9 @@ enum class Kind { Group, Dataset, Part, Attr };
   X(kAttrEta, "eta", Attr, "/ensemble: learning rate")                                                       \
   X(kAttrTrainingPairs, "training_pairs", Attr, "/ensemble: hidden + sampled pairs it learned from")         \
   X(kAttrTargetScanFirst, "targetscan_first", Attr, "/ensemble: 1 = a conserved TargetScan site adds 1 to the score") \
+  /* lineage (core/lineage.hpp) */                                                                           \
+  X(kAttrContentId, "content_id", Attr, "/pairs, /embed, /pairs/negative, /ae, /cv, /scores, /scores/ranking: hash of the product") \
+  X(kAttrMadeFrom, "made_from", Attr, "the same objects: content ids of the inputs it was made from")       \
   /* every writer */                                                                                         \
   X(kAttrFormat, "format", Attr, "/: the store format tag (kStoreFormat)")                                   \
   X(kAttrVersion, "aemigap_version", Attr, "/: the binary that last wrote the store")                        \

@@ -44,6 +44,8 @@ void require_complete_scores(const Store& s);
 
 // The dataset that orders pairs in `s`: /scores/ranking when present, else /scores/matrix.
 std::string ranking_dataset(const Store& s);
+// Refuses (naming what changed) scores or a ranking made from inputs the store no longer holds.
+void require_current_ranking(const Store& s, const std::string& reader);
 // The ranker that wrote the store's ranking (lstm when there is none).
 Ranker stored_ranker(const Store& s);
 
