@@ -16,8 +16,10 @@ PACKAGES=(
   # a real single-node Slurm for the jobs/ tests
   slurmctld slurmd slurm-client munge
   # Python side: h5py (store checks in tests), scikit-learn (metric checks), PyTorch and
-  # gensim (the baselines of benchmarks/compare)
-  python3 python3-h5py python3-sklearn python3-torch python3-gensim python3-numpy
+  # gensim (the baselines of benchmarks/compare), pandas and anndata (the exports read back)
+  python3 python3-h5py python3-sklearn python3-torch python3-gensim python3-numpy python3-pandas python3-anndata
+  # workflow/Snakefile and its test
+  snakemake
 )
 
 missing=()

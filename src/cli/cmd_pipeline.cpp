@@ -25,6 +25,11 @@ int run_pipeline(Context& ctx) {
     Stopwatch sw;
     int rc = fn(ctx);
     times.emplace_back(name, sw.seconds());
+    if (rc == kExitTempFail) {
+      log_warn(std::string("stage ") + name + " stopped on a signal; continue with `aemigap " + name +
+               " --resume`, then the stages after it");
+      return rc;
+    }
     if (rc != 0) {
       log_warn(std::string("stage ") + name + " failed; later stages not run");
       return rc;

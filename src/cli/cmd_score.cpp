@@ -1,6 +1,6 @@
 // aemigap score (score/score_stage.hpp) and aemigap rank (rank/ranking.hpp).
 // SIGTERM / SIGUSR1 (what Slurm sends before the time limit): finish the current block,
-// flush, exit 0; `--resume` continues.
+// flush, exit 75 (EX_TEMPFAIL: not done, resumable); `--resume` continues.
 #include <csignal>
 #include <cstdio>
 
@@ -28,6 +28,7 @@ int run_score(Context& ctx) {
   std::signal(SIGUSR1, on_signal);
   const score::ScoreOutcome out = score::score_stage(ctx.cfg, *comm, &g_stop);
   if (out.status == score::ScoreOutcome::Failed) return 1;
+  if (out.status == score::ScoreOutcome::Stopped) return kExitTempFail;
   if (out.status == score::ScoreOutcome::Complete) {
     char line[160];
     std::snprintf(line, sizeof line, "[score] %s pairs scored in %s (%.0f pairs/s over all ranks); /scores/matrix complete",

@@ -44,9 +44,12 @@ int main_impl(int argc, char** argv, int rank) {
     return 0;
   }
   args.erase(args.begin());
+  const Command* found = nullptr;
+  for (const auto& c : commands())
+    if (cmd == c.name) found = &c;
   for (const auto& a : args)
     if (a == "-h" || a == "--help") {
-      if (rank == 0) usage(stdout);
+      if (rank == 0) found ? command_usage(stdout, *found) : usage(stdout);
       return 0;
     }
 
@@ -68,9 +71,6 @@ int main_impl(int argc, char** argv, int rank) {
     return run_experiment(ctx, name);
   }
 
-  const Command* found = nullptr;
-  for (const auto& c : commands())
-    if (cmd == c.name) found = &c;
   if (!found) {
     std::vector<std::string> names{"config", "experiment"};
     for (const auto& c : commands()) names.emplace_back(c.name);
@@ -83,9 +83,19 @@ int main_impl(int argc, char** argv, int rank) {
   Context ctx = make_context(args, rank);
   // Readers share the store; every other command writes it. cv tasks of a job array only
   // read it (their parts go to the results directory) and run side by side.
-  const bool reads_only = cmd == "report" || cmd == "query" || (cmd == "cv" && ctx.cfg.cv_task > 0);
+  const bool reads_only = found->reads_only || (cmd == "cv" && ctx.cfg.cv_task > 0);
   const StoreLock lock = lock_store(ctx, reads_only ? StoreLock::Mode::Shared : StoreLock::Mode::Exclusive, cmd);
-  return found->run(ctx);
+  const ManifestClock clock;
+  const ProductIds before = ctx.rank == 0 ? product_ids(ctx.cfg.store) : ProductIds{};
+  int rc = 1;
+  try {
+    rc = found->run(ctx);
+  } catch (...) {
+    write_manifest(ctx, *found, 1, clock, before);
+    throw;
+  }
+  write_manifest(ctx, *found, rc, clock, before);
+  return rc;
 }
 
 }  // namespace
@@ -111,7 +121,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "aemigap: error: %s\n", e.what());
     rc = 1;
   }
-  if (rc != 0 && size > 1) MPI_Abort(MPI_COMM_WORLD, rc);  // one failed rank must not leave the others waiting
+  // One failed rank must not leave the others waiting; a stop on a signal (75) is agreed by
+  // every rank, which then finish MPI normally.
+  if (rc != 0 && rc != aemigap::cli::kExitTempFail && size > 1) MPI_Abort(MPI_COMM_WORLD, rc);
   if (aemigap::store_close_failed()) {
     // HDF5 1.10 keeps the identifier of a file whose close failed (a full disk), and its
     // shutdown inside MPI_Finalize crashes on it. That file is a stage's discarded copy

@@ -14,10 +14,19 @@ namespace fs = std::filesystem;
 
 namespace aemigap {
 
+std::string this_host() {
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) != 0 || !host[0]) return "localhost";
+  std::string h(host);
+  for (char& c : h)
+    if (c == '/' || c == '-') c = '_';  // '-' separates host and pid in temp names
+  return h;
+}
+
 std::string temp_path_for(const std::string& path) {
   fs::path p(path);
   fs::path dir = p.parent_path();
-  std::string name = "." + p.filename().string() + ".tmp-" + std::to_string(::getpid());
+  std::string name = "." + p.filename().string() + ".tmp-" + this_host() + "-" + std::to_string(::getpid());
   return (dir.empty() ? fs::path(name) : dir / name).string();
 }
 

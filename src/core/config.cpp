@@ -1,5 +1,6 @@
 #include "aemigap/core/config.hpp"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 
 #include <cerrno>
@@ -330,10 +331,11 @@ std::string Config::to_ini() const {
   return os.str();
 }
 
-std::string config_help() {
+std::string config_help(const std::vector<std::string>& sections) {
   std::ostringstream os;
   std::string section;
   for (const auto& f : config_fields()) {
+    if (!sections.empty() && std::find(sections.begin(), sections.end(), f.section) == sections.end()) continue;
     if (f.section != section) {
       section = f.section;
       os << "\n" << section << " options:\n";

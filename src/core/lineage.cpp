@@ -82,14 +82,23 @@ std::vector<std::pair<std::string, std::string>> parse(const std::string& made) 
 struct Change {
   const Row* input = nullptr;
   std::string was, now;
+  const Row* via = nullptr;  // the stale input through which it changed, when not direct
 };
+// An input that is itself stale makes p stale too (the scores of a model whose negatives
+// were redrawn), reported as that input's change.
 Change first_change(const Store& s, const Row& r) {
   if (!s.exists(r.holder) || !s.has_attr(r.holder, sc::kAttrMadeFrom)) return {};
   for (const auto& [name, was] : parse(s.attr_string(r.holder, sc::kAttrMadeFrom))) {
     const Row* in = row_named(name);
-    if (!in) continue;  // an input from outside the store (a checkpoint): its reader checks it
-    std::string now = id_of(s, in->product);
+    if (!in) continue;        // an input from outside the store (a checkpoint): its reader checks it
+    if (was == "unrecorded") continue;  // written before its input had an id: cannot be checked
+    const std::string now = id_of(s, in->product);
     if (now != was) return {in, was, now.empty() ? "absent" : now};
+    Change deeper = first_change(s, *in);
+    if (deeper.input) {
+      if (!deeper.via) deeper.via = in;
+      return deeper;
+    }
   }
   return {};
 }
@@ -97,6 +106,15 @@ Change first_change(const Store& s, const Row& r) {
 }  // namespace
 
 const char* name_of(Product p) { return row_of(p).name; }
+
+const std::vector<Product>& all_products() {
+  static const std::vector<Product> all = [] {
+    std::vector<Product> v;
+    for (const auto& r : rows()) v.push_back(r.product);
+    return v;
+  }();
+  return all;
+}
 
 std::string id_of(const Store& s, Product p) {
   const Row& r = row_of(p);
@@ -134,7 +152,9 @@ void require_current(const Store& s, Product p, const std::string& reader) {
   if (!c.input) return;
   const auto old = stale(s);  // the earliest stale product is where rebuilding starts
   throw InputError(s.path(), 0,
-                   reader + ": " + r.what + " (" + r.holder + ") stem from other " + c.input->name +
+                   reader + ": " + r.what + " (" + r.holder + ") " +
+                       (c.via ? std::string("were made from ") + c.via->holder + ", which stems" : std::string("stem")) +
+                       " from other " + c.input->name +
                        " than the store holds now (" + c.was + " then, " + c.now + " now), so they are stale: rerun `aemigap " +
                        row_of(old.front()).stage + "` and the stages after it");
 }
@@ -146,7 +166,7 @@ std::vector<Product> stale(const Store& s) {
   return out;
 }
 
-void warn_stale(const std::string& store_path, const std::string& stage) {
+void warn_stale(const std::string& store_path, const std::string& stage) try {
   const Store s = Store::open(store_path);
   const auto old = stale(s);
   if (old.empty()) return;
@@ -155,6 +175,8 @@ void warn_stale(const std::string& store_path, const std::string& stage) {
   log_warn("[" + stage + "] now stale in " + store_path + " (made from what " + stage +
            " replaced): " + names + "; kept, but every reader refuses them until `aemigap " + row_of(old.front()).stage +
            "` and the stages after it rerun");
+} catch (const std::exception& e) {  // the stage has committed: a failed check must not fail it
+  log_warn("[" + stage + "] could not check what is now stale in " + store_path + ": " + e.what());
 }
 
 }  // namespace aemigap::lineage

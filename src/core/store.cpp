@@ -36,11 +36,14 @@ herr_t collect_error(unsigned n, const H5E_error2_t* e, void* data) {
 // HDF5's error stack as one line (then cleared), led by "disk full" when a write found no
 // space: the one failure a user can act on without reading HDF5's internals.
 std::string take_error_stack() {
+  const int err = errno;  // first: of the failing write, before anything else can set it
   std::string stack;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect_error, &stack);
   H5Eclear2(H5E_DEFAULT);
+  // HDF5's own text when it has one; some failures (a dataset's allocation) leave no stack,
+  // and then the errno of the failed write says it.
   const bool full = stack.find("No space left") != std::string::npos || stack.find("errno = 28") != std::string::npos ||
-                    errno == ENOSPC || errno == EDQUOT;
+                    stack.find("Disk quota exceeded") != std::string::npos || err == ENOSPC || err == EDQUOT;
   return full ? "disk full (no space left on device)" + (stack.empty() ? "" : ": " + stack) : stack;
 }
 
@@ -308,6 +311,11 @@ void Store::remove(const std::string& name) {
   if (exists(name)) AEMIGAP_H5_CHECK(H5Ldelete(file_, name.c_str(), H5P_DEFAULT));
 }
 
+void Store::create_group(const std::string& name) {
+  if (exists(name)) return;
+  Handle g(AEMIGAP_H5_CHECK(H5Gcreate2(file_, name.c_str(), link_props(), H5P_DEFAULT, H5P_DEFAULT)), H5Gclose);
+}
+
 void Store::move(const std::string& from, const std::string& to) {
   remove(to);
   AEMIGAP_H5_CHECK(H5Lmove(file_, from.c_str(), file_, to.c_str(), link_props(), H5P_DEFAULT));
@@ -326,6 +334,16 @@ void Store::write_strings(const std::string& name, const std::vector<std::string
   Handle dcpl(AEMIGAP_H5_CHECK(H5Pcreate(H5P_DATASET_CREATE)), H5Pclose);
   Handle d(AEMIGAP_H5_CHECK(H5Dcreate2(file_, name.c_str(), type, space, link_props(), dcpl, H5P_DEFAULT)), H5Dclose);
   if (n > 0) AEMIGAP_H5_CHECK(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()));
+}
+
+void Store::write_string(const std::string& name, const std::string& value) {
+  remove(name);
+  Handle type = string_type();
+  Handle space(AEMIGAP_H5_CHECK(H5Screate(H5S_SCALAR)), H5Sclose);
+  Handle d(AEMIGAP_H5_CHECK(H5Dcreate2(file_, name.c_str(), type, space, link_props(), H5P_DEFAULT, H5P_DEFAULT)),
+           H5Dclose);
+  const char* p = value.c_str();
+  AEMIGAP_H5_CHECK(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p));
 }
 
 std::vector<std::string> Store::read_strings(const std::string& name) const {
@@ -452,6 +470,16 @@ void Store::set_attr(const std::string& obj, const std::string& name, const std:
   AEMIGAP_H5_CHECK(H5Awrite(a, type, &p));
 }
 
+void Store::set_attr(const std::string& obj, const std::string& name, const std::vector<std::string>& values) {
+  Handle type = string_type();
+  hsize_t n = values.size();
+  Handle space(AEMIGAP_H5_CHECK(H5Screate_simple(1, &n, nullptr)), H5Sclose);
+  Handle a = open_attr_for_write(file_, obj, name, type, space);
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  if (n > 0) AEMIGAP_H5_CHECK(H5Awrite(a, type, ptrs.data()));
+}
+
 void Store::set_attr(const std::string& obj, const std::string& name, std::int64_t value) {
   Handle space(AEMIGAP_H5_CHECK(H5Screate(H5S_SCALAR)), H5Sclose);
   Handle a = open_attr_for_write(file_, obj, name, H5T_NATIVE_INT64, space);
@@ -525,21 +553,24 @@ void Store::stamp(const std::string& stage, const std::string& config_ini) {
 // ----------------------------------------------------------------------------- StoreUpdate
 
 namespace {
-// A stage killed (kill -9, a lost node) while it wrote its copy leaves ".<store>.tmp-<pid>"
-// behind. Writers hold the store's exclusive lock, so a copy whose process is gone is
-// garbage: the next writer removes it (a copy of a live process is left alone).
+// A stage killed (kill -9, a lost node) while it wrote its copy leaves ".<store>.tmp-<host>-<pid>"
+// behind. Writers hold the store's exclusive lock, so a copy of this host whose process is
+// gone is garbage: the next writer removes it. Copies of live processes, and of other hosts
+// (whose pids say nothing here), are left alone.
 void remove_dead_copies(const std::string& path) {
   const fs::path p(path);
   const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  const std::string prefix = "." + p.filename().string() + ".tmp-";
+  const std::string prefix = "." + p.filename().string() + ".tmp-" + this_host() + "-";
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
     if (name.rfind(prefix, 0) != 0) continue;
     const std::string digits = name.substr(prefix.size());
     if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
-    const long pid = std::stol(digits);
-    if (pid == static_cast<long>(::getpid()) || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    errno = 0;
+    const long pid = std::strtol(digits.c_str(), nullptr, 10);
+    if (errno == ERANGE || pid <= 0 || pid == static_cast<long>(::getpid())) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
     if (fs::remove(e.path(), ec))
       log_info("[store] removed " + e.path().string() + ": the copy of a stage that was killed (pid " + digits + ")");
   }

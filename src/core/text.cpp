@@ -40,6 +40,12 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
+std::string to_upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
 std::size_t utf8_valid_prefix(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   std::size_t n = s.size(), i = 0;
@@ -95,6 +101,26 @@ std::vector<std::string> closest_matches(std::string_view name, const std::vecto
   std::size_t limit = std::max<std::size_t>(2, name.size() / 3);
   for (std::size_t i = 0; i < keep; ++i)
     if (scored[i].first <= limit) out.push_back(*scored[i].second);
+  return out;
+}
+
+// Splits a space-separated line with "double-quoted" fields.
+std::vector<std::string> quoted_fields(std::string_view line) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && line[i] == ' ') ++i;
+    if (i >= line.size()) break;
+    std::string f;
+    if (line[i] == '"') {
+      ++i;
+      while (i < line.size() && line[i] != '"') f += line[i++];
+      ++i;
+    } else {
+      while (i < line.size() && line[i] != ' ') f += line[i++];
+    }
+    out.push_back(f);
+  }
   return out;
 }
 

@@ -8,27 +8,6 @@
 
 namespace aemigap::embed {
 
-namespace {
-// Splits a space-separated line with "double-quoted" fields.
-std::vector<std::string> quoted_fields(std::string_view line) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && line[i] == ' ') ++i;
-    if (i >= line.size()) break;
-    std::string f;
-    if (line[i] == '"') {
-      ++i;
-      while (i < line.size() && line[i] != '"') f += line[i++];
-      ++i;
-    } else {
-      while (i < line.size() && line[i] != ' ') f += line[i++];
-    }
-    out.push_back(f);
-  }
-  return out;
-}
-}  // namespace
 
 std::unordered_map<std::string, std::string> read_seed_families(const std::string& path) {
   LineReader in(path);

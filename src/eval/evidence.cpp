@@ -396,6 +396,30 @@ Evidence::Explanation Evidence::explain(std::int32_t m, std::int32_t g) const {
   return x;
 }
 
+void Evidence::explain_row(std::int32_t m, std::vector<Explanation>& out) const {
+  // explain() for every gene of the row, with the ALS row computed and sorted once.
+  const State& s = *s_;
+  const StaticEvidence& st = *s.st;
+  out.assign(s.ng, Explanation{});
+  const auto others = st.fam7.others(m);
+  for (auto& x : out) x.family_others = static_cast<int>(others.size());
+  for (auto o : others) {
+    for (std::size_t q = s.mstart[static_cast<std::size_t>(o)]; q < s.mstart[static_cast<std::size_t>(o) + 1]; ++q)
+      ++out[static_cast<std::size_t>(s.mgene[q])].family_validated;
+    if (!st.targetscan.empty())
+      for (std::size_t g = 0; g < s.ng; ++g) out[g].family_targetscan += st.targetscan.site(o, static_cast<std::int32_t>(g));
+  }
+  if (!st.targetscan.empty())
+    for (std::size_t g = 0; g < s.ng; ++g) out[g].targetscan = st.targetscan.site(m, static_cast<std::int32_t>(g));
+  const int f = s.als.factors();
+  const float* xm = &s.als.mirna_factors[static_cast<std::size_t>(m) * static_cast<std::size_t>(f)];
+  std::vector<float> row(s.ng);
+  for (std::size_t h = 0; h < s.ng; ++h) row[h] = dot(xm, &s.als.gene_factors[h * static_cast<std::size_t>(f)], f);
+  std::vector<float> sorted = row;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t g = 0; g < s.ng; ++g) out[g].als_percentile = pct(sorted.data(), sorted.size(), row[g]);
+}
+
 std::vector<float> Evidence::pairs(const std::vector<PairIndex>& p) const {
   const std::size_t F = kNumCols, ng = s_->ng;
   std::vector<float> out(p.size() * F);

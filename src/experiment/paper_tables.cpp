@@ -6,6 +6,7 @@
 #include <memory>
 #include <sstream>
 
+#include "aemigap/core/lineage.hpp"
 #include "aemigap/core/atomic_file.hpp"
 #include "aemigap/core/blas_check.hpp"
 #include "aemigap/core/config.hpp"
@@ -113,8 +114,10 @@ std::string run_paper_experiment(const std::string& name, const Config& cfg) {
     train::CvOptions pair_only = base;
     pair_only.features = FeatureSet::Pair;  // the stored /ae is read below, whatever the features
     in = train::load_cv_inputs(s, d, pair_only);
-    if (s.exists(std::string(schema::kAe) + schema::kAeScalerMin))
+    if (s.exists(std::string(schema::kAe) + schema::kAeScalerMin)) {
+      lineage::require_current(s, lineage::Product::Autoencoder, "experiment " + name);
       in.ae = std::make_unique<model::AutoencoderModel>(model::AutoencoderModel::read(s, schema::kAe));
+    }
   }
   if (ex->needs_stored_ae && base.needs_ae() && !base.ae_per_fold && !in.ae)
     throw InputError(cfg.store, 0, "store has no autoencoder (/ae): run `aemigap train-ae` first");

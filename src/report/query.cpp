@@ -13,6 +13,7 @@
 #include "aemigap/core/text.hpp"
 #include "aemigap/core/threads.hpp"
 #include "aemigap/data/dataset.hpp"
+#include "aemigap/data/identifiers.hpp"
 #include "aemigap/data/fasta.hpp"
 #include "aemigap/embed/corpus.hpp"
 #include "aemigap/embed/doc2vec.hpp"
@@ -154,6 +155,7 @@ Table query(const Config& cfg) {
   Store s = Store::open(cfg.store);
   if (!s.exists(sc::kScoreDone)) throw InputError(cfg.store, 0, "store has no scores: run `aemigap score` first");
   Dataset d = read_dataset(s);
+  const Identifiers ids = Identifiers::load(cfg, d);  // genes and miRNAs by any identifier
   const std::size_t ng = d.gene_names.size(), nm = d.mirna_names.size();
   auto done = s.read<std::uint8_t>(sc::kScoreDone);
   const auto br = static_cast<std::size_t>(s.attr_int(sc::kScores, sc::kAttrBlockRows));
@@ -178,8 +180,8 @@ Table query(const Config& cfg) {
   if (!cfg.pair.empty()) {
     auto parts = split(cfg.pair, ',');
     if (parts.size() != 2) throw ConfigError("--pair takes MIRNA,GENE");
-    std::size_t m = require_mirna(d, std::string(trim(parts[0])));
-    std::size_t g = require_gene(d, std::string(trim(parts[1])));
+    std::size_t m = ids.require_mirna(std::string(trim(parts[0])));
+    std::size_t g = ids.require_gene(std::string(trim(parts[1])));
     require_done(m);
     order.read_rows(m, 1, row.data());
     probs.read_rows(m, 1, prob.data());
@@ -191,12 +193,12 @@ Table query(const Config& cfg) {
   }
   rank::TopK top(static_cast<std::size_t>(cfg.top));
   if (!cfg.mirna.empty()) {
-    std::size_t m = require_mirna(d, cfg.mirna);
+    std::size_t m = ids.require_mirna(cfg.mirna);
     require_done(m);
     order.read_rows(m, 1, row.data());
     for (std::size_t g = 0; g < ng; ++g) top.add({row[g], static_cast<std::int32_t>(m), static_cast<std::int32_t>(g)});
   } else {
-    std::size_t g = require_gene(d, cfg.gene);
+    std::size_t g = ids.require_gene(cfg.gene);
     const std::size_t chunk = br * 16;
     std::vector<float> buf;
     for (std::size_t r0 = 0; r0 < nm; r0 += chunk) {

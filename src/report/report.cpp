@@ -21,6 +21,7 @@
 #include "aemigap/core/store_schema.hpp"
 #include "aemigap/core/text.hpp"
 #include "aemigap/data/dataset.hpp"
+#include "aemigap/data/identifiers.hpp"
 #include "aemigap/dist/communicator.hpp"
 #include "aemigap/model/checkpoint.hpp"
 #include "aemigap/core/threads.hpp"
@@ -150,6 +151,7 @@ std::string report_stage(const Config& cfg, dist::Communicator& comm) {
   Stopwatch sw;
   Store s = Store::open(cfg.store);
   Dataset d = read_dataset(s);
+  const Identifiers ids = Identifiers::load(cfg, d);  // report-genes by any identifier
   rank::require_complete_scores(s);
   const std::uint64_t nm = d.n_mirna(), ng = d.n_gene();
   const std::string ds = rank::ranking_dataset(s);  // what orders the pairs (option ranker)
@@ -162,7 +164,7 @@ std::string report_stage(const Config& cfg, dist::Communicator& comm) {
   for (auto part : split(cfg.report_genes, ',')) {
     std::string want(trim(part));
     if (want.empty()) continue;
-    genes.push_back(static_cast<std::int32_t>(require_gene(d, want, "report-genes: ")));
+    genes.push_back(static_cast<std::int32_t>(ids.require_gene(want, "report-genes: ")));
     gene_labels.push_back(want);
   }
 
@@ -174,22 +176,34 @@ std::string report_stage(const Config& cfg, dist::Communicator& comm) {
   std::vector<double> hist(bins, 0);
   const std::uint64_t chunk = 64;
   std::vector<float> buf;
-  for (std::uint64_t r0 = range.begin; r0 < range.end; r0 += chunk) {
-    std::uint64_t rows = std::min(range.end, r0 + chunk) - r0;
-    buf.resize(rows * ng);
-    ranked.read_rows(r0, rows, buf.data());
-    for (std::uint64_t r = 0; r < rows; ++r) {
-      const float* row = &buf[r * ng];
-      for (std::uint64_t g = 0; g < ng; ++g) {
-        float v = row[g];
-        if (std::isnan(v)) continue;
-        top.add({v, static_cast<std::int32_t>(r0 + r), static_cast<std::int32_t>(g)});
-        hist[static_cast<std::size_t>(std::clamp(static_cast<int>(std::floor(v * bins)), 0, bins - 1))] += 1;  // ALS scores may leave [0, 1]
-      }
-      for (std::size_t k = 0; k < genes.size(); ++k)
-        per_gene[k].add({row[genes[k]], static_cast<std::int32_t>(r0 + r), genes[k]});
+  double lo = INFINITY, hi = -INFINITY;
+  auto for_rows = [&](auto&& fn) {
+    for (std::uint64_t r0 = range.begin; r0 < range.end; r0 += chunk) {
+      std::uint64_t rows = std::min(range.end, r0 + chunk) - r0;
+      buf.resize(rows * ng);
+      ranked.read_rows(r0, rows, buf.data());
+      for (std::uint64_t r = 0; r < rows; ++r) fn(r0 + r, &buf[r * ng]);
     }
-  }
+  };
+  for_rows([&](std::uint64_t m, const float* row) {
+    for (std::uint64_t g = 0; g < ng; ++g) {
+      const float v = row[g];
+      if (std::isnan(v)) continue;
+      top.add({v, static_cast<std::int32_t>(m), static_cast<std::int32_t>(g)});
+      lo = std::min(lo, static_cast<double>(v));
+      hi = std::max(hi, static_cast<double>(v));
+    }
+    for (std::size_t k = 0; k < genes.size(); ++k) per_gene[k].add({row[genes[k]], static_cast<std::int32_t>(m), genes[k]});
+  });
+  // The histogram spans the scores' own range (a ranker's score need not lie in [0, 1]).
+  lo = comm.allreduce_value(lo, dist::ReduceOp::Min);
+  hi = comm.allreduce_value(hi, dist::ReduceOp::Max);
+  if (!(hi > lo)) hi = lo + 1;
+  for_rows([&](std::uint64_t, const float* row) {
+    for (std::uint64_t g = 0; g < ng; ++g)
+      if (!std::isnan(row[g]))
+        hist[static_cast<std::size_t>(std::clamp(static_cast<int>((row[g] - lo) / (hi - lo) * bins), 0, bins - 1))] += 1;
+  });
   comm.allreduce(hist, dist::ReduceOp::Sum);
   TopK all_top(static_cast<std::size_t>(cfg.report_top));
   all_top.merge(gather(comm, top.sorted()));
@@ -313,18 +327,22 @@ std::string report_stage(const Config& cfg, dist::Communicator& comm) {
     m.commit();
   }
   {
-    AtomicFile h(dir + "score_histogram.svg");
+    AtomicFile h(dir + "score_histogram.svg"), data(dir + "score_histogram.tsv");
     double total = 0;
     for (double c : hist) total += c;
-    h.stream() << train::histogram_svg("Scores (" + ds + ") of " + human_count(total) + " unknown pairs" +
-                                           (ds == sc::kScoreMatrix ? "" : "; outside [0, 1] in the end bins"),
-                                       hist, 0, 1, "score");
+    h.stream() << train::histogram_svg("Scores (" + ds + ") of " + human_count(total) + " unknown pairs", hist, lo, hi,
+                                       "score");
+    data.stream() << "# " << ds << " of the unknown pairs, ranker " << name_of(ranker) << "\nbin_low\tbin_high\tpairs\n";
+    for (int b = 0; b < bins; ++b)
+      data.stream() << lo + (hi - lo) * b / bins << "\t" << lo + (hi - lo) * (b + 1) / bins << "\t"
+                    << static_cast<std::uint64_t>(hist[static_cast<std::size_t>(b)]) << "\n";
     h.commit();
+    data.commit();
   }
   std::ifstream md(dir + "top_pairs.md");
   std::stringstream text;
   text << md.rdbuf();
-  log_info("[report] wrote " + dir + "{top_pairs,top_mirnas_per_gene}.{tsv,md} and score_histogram.svg in " +
+  log_info("[report] wrote " + dir + "{top_pairs,top_mirnas_per_gene}.{tsv,md} and score_histogram.{svg,tsv} in " +
            human_seconds(sw.seconds()));
   return text.str();
 }

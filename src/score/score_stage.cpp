@@ -58,12 +58,14 @@ void prepare_scores(const Config& cfg, const std::string& ckpt) {
     embed::read_embeddings(s, emb.mirna, emb.gene, emb.dims);  // names the stage to run when missing
   }
   const std::uint64_t nm = d.n_mirna(), ng = d.n_gene(), br = static_cast<std::uint64_t>(cfg.score_block_rows);
+  bool own = false;  // the checkpoint is the one this store's cv wrote
   {
     Store s = Store::open(cfg.store);
     // The store's own checkpoint must come from its current negatives, autoencoder and
     // embeddings; another checkpoint is the user's choice (its fit is tried below).
-    if (s.exists(sc::kCv) && s.has_attr(sc::kCv, sc::kAttrCheckpointId) &&
-        s.attr_string(sc::kCv, sc::kAttrCheckpointId) == id)
+    own = s.exists(sc::kCv) && s.has_attr(sc::kCv, sc::kAttrCheckpointId) &&
+          s.attr_string(sc::kCv, sc::kAttrCheckpointId) == id;
+    if (own)
       lineage::require_current(s, lineage::Product::Cv, "score");
     else
       log_info("[score] checkpoint " + ckpt + " was not written by this store's `cv`: its lineage is not checked");
@@ -106,7 +108,12 @@ void prepare_scores(const Config& cfg, const std::string& ckpt) {
   s.set_attr(sc::kScoreMatrix, sc::kAttrContent,
              std::string("probability in [0, 1] (sigmoid of the logit); NaN for validated positives; pairs "
                          "used as training negatives (/pairs/negative) are scored too"));
-  lineage::record(s, lineage::Product::Scores, {{"checkpoint", id}});
+  {
+    using lineage::Product;
+    std::vector<Product> from{Product::Pairs, Product::Embeddings};
+    if (own) from.push_back(Product::Cv);  // then a rebuilt negatives or autoencoder makes these scores stale too
+    lineage::record(s, Product::Scores, from, {{"checkpoint", id}});
+  }
   s.stamp("score", cfg.to_ini());
   up.commit();
 }

@@ -42,14 +42,14 @@ kill -9 $pid; wait $pid 2>/dev/null || true
 "$py" -c "import h5py; d=h5py.File('kill.h5','r')['scores/done'][:]; print('after SIGKILL:', int(d.sum()), 'of', len(d), 'blocks done'); assert 0 < d.sum() < len(d), 'kill did not land mid-run'"
 "$bin" score "${cfg[@]}" --store kill.h5 --score-block-rows 1 --threads 1 --resume 2>&1 | grep -E 'blocks of|complete'
 
-# SIGTERM: finish the block, exit 0, resumable
+# SIGTERM: finish the block, exit 75 (EX_TEMPFAIL: not done, resumable)
 cp base.h5 term.h5
 "$bin" score "${cfg[@]}" --store term.h5 --score-block-rows 1 --threads 1 > term.log 2>&1 &
 pid=$!
 wait_for_progress term.log
 kill -TERM $pid
 rc=0; wait $pid || rc=$?
-[ $rc -eq 0 ] || { echo "FAIL: SIGTERM exit code $rc"; cat term.log; exit 1; }
+[ $rc -eq 75 ] || { echo "FAIL: SIGTERM exit code $rc (want 75)"; cat term.log; exit 1; }
 grep -q 'stopped on a signal' term.log || { echo "FAIL: no stop message"; cat term.log; exit 1; }
 "$py" -c "import h5py; d=h5py.File('term.h5','r')['scores/done'][:]; print('after SIGTERM:', int(d.sum()), 'of', len(d), 'blocks done'); assert d.sum() < len(d)"
 "$bin" score "${cfg[@]}" --store term.h5 --score-block-rows 1 --threads 1 --resume > /dev/null 2>&1

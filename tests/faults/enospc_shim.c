@@ -1,9 +1,9 @@
 // A disk that fills up at a chosen byte: LD_PRELOAD this library and writes to files whose
 // path contains $AEMIGAP_FAULT_PATH fail with ENOSPC once $AEMIGAP_FAULT_WRITE_LIMIT bytes have
 // been written to them (in this process, all such files together; a trailing '$' in the
-// pattern matches the end of the path). Lets the fault suite put
-// the failure at every point of a stage's writes (dataset create, row writes, metadata flush
-// at close, fsync) without root or a tmpfs. With AEMIGAP_FAULT_ACTION=kill the process is
+// pattern matches the end of the path). Lets the fault suite put the failure at every point
+// of a stage's writes through write/pwrite (dataset create, row writes, the metadata flush
+// at close) without root or a tmpfs; fsync and copy_file_range are not intercepted. With AEMIGAP_FAULT_ACTION=kill the process is
 // killed (SIGKILL) at that byte instead; AEMIGAP_FAULT_DELAY_MS makes each watched write slow.
 // Test-only; never linked into aemigap.
 #define _GNU_SOURCE

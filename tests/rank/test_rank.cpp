@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "aemigap/core/checked_matrix.hpp"
 #include "aemigap/core/config.hpp"
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/rng.hpp"
@@ -71,6 +72,11 @@ struct SmallStore {
     up.store().create_dataset<std::uint8_t>(sc::kScoreDone, 3, 1, 3, false);
     std::vector<std::uint8_t> done{1, 1, 1};
     up.store().write_rows(sc::kScoreDone, 0, 3, done.data());
+    up.store().set_attr(sc::kScores, sc::kAttrBlockRows, std::int64_t{2});
+    std::vector<std::uint64_t> sums;
+    for (std::size_t r0 = 0; r0 < 6; r0 += 2) sums.push_back(block_checksum(prob.data() + r0 * 9, 2 * 9));
+    up.store().create_dataset<std::uint64_t>(sc::kScoreChecksum, 3, 1, 3, false);
+    up.store().write_rows(sc::kScoreChecksum, 0, 3, sums.data());
     up.commit();
   }
   std::vector<float> ranking() const { return Store::open(cfg.store).read<float>(sc::kRanking); }

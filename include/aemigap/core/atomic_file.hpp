@@ -10,8 +10,10 @@
 
 namespace aemigap {
 
-// "<dir>/.<name>.tmp-<pid>": hidden, same file system as the target (rename is atomic).
+// "<dir>/.<name>.tmp-<host>-<pid>": hidden, same file system as the target (rename is
+// atomic); the host and pid say whose it is (a killed writer's copy is removed by the next).
 std::string temp_path_for(const std::string& path);
+std::string this_host();  // the host name as it appears in temp names ('-' and '/' become '_')
 
 // fsync a file (or, given a folder, the folder entry) so a rename survives a crash.
 void fsync_path(const std::string& path);

@@ -77,6 +77,8 @@ AEMIGAP_CHOICES(Ranker, {Ranker::Lstm, "lstm"}, {Ranker::Als, "als"}, {Ranker::A
                 {Ranker::Ensemble, "ensemble"}, {Ranker::EnsembleTargetScanFirst, "ensemble-ts-first"});
 enum class SequenceKind { Mirna, Gene };
 AEMIGAP_CHOICES(SequenceKind, {SequenceKind::Mirna, "mirna"}, {SequenceKind::Gene, "gene"});
+enum class ExportFormat { Tsv, H5ad };
+AEMIGAP_CHOICES(ExportFormat, {ExportFormat::Tsv, "tsv"}, {ExportFormat::H5ad, "h5ad"});
 
 // ---------------------------------------------------------------- value checks
 // The values a numeric option may take (numbers must also be finite); written beside each
@@ -307,6 +309,30 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
     "every partner (with --sequence-kind)")                                                                   \
   X(SequenceKind, sequence_kind, "sequence-kind", "query", Plain, SequenceKind::Mirna, any(),                 \
     "what --sequence is")                                                                                     \
+  /* export */                                                                                                \
+  X(std::string, gene_ids, "gene-ids", "export", Path, "data/gene_ids.tsv.gz", any(),                         \
+    "gene identifiers (symbol, Entrez, Ensembl gene, aliases; derived from org.Hs.eg.db): columns of "        \
+    "export and score-pairs, and accepted wherever a gene is named; empty = store symbols only")              \
+  X(ExportFormat, export_format, "export-format", "export", Plain, ExportFormat::Tsv, any(),                  \
+    "export: tsv (tidy table; gzip-compressed when the output ends in .gz) or h5ad (AnnData: X = the "        \
+    "classifier's probability, layers/ranking = the ranking score, obs = miRNAs, var = genes)")               \
+  X(std::string, output, "output", "export", Path, "", any(),                                                 \
+    "export, score-pairs: the file to write; empty = <results-dir>/ranking.tsv.gz or ranking.h5ad "           \
+    "(export), <input>.scored.tsv (score-pairs)")                                                             \
+  X(std::string, export_mirnas, "export-mirnas", "export", Path, "", any(),                                   \
+    "export: only these miRNAs (a file, one name or MIMAT accession per line); empty = all")                  \
+  X(std::string, export_genes, "export-genes", "export", Path, "", any(),                                     \
+    "export: only these genes (a file, one symbol, alias, Entrez or Ensembl id per line); empty = all")       \
+  X(int, top_per_mirna, "top-per-mirna", "export", Plain, 0, at_least(0),                                     \
+    "export: only each miRNA's best N pairs (rank_in_mirna <= N); 0 = all")                                   \
+  X(double, min_percentile, "min-percentile", "export", Plain, 0.0, closed(0, 100),                           \
+    "export: only pairs at or above this percentile of the whole pool (100 = the best pair)")                 \
+  X(std::string, input, "input", "export", Path, "", any(),                                                   \
+    "score-pairs: a TSV or CSV of pairs with a header line (.gz read too)")                                   \
+  X(std::string, mirna_column, "mirna-column", "export", Plain, "mirna", any(),                               \
+    "score-pairs: the input's column of miRNA names or MIMAT accessions")                                     \
+  X(std::string, gene_column, "gene-column", "export", Plain, "gene", any(),                                  \
+    "score-pairs: the input's column of gene symbols, aliases, Entrez or Ensembl ids")                        \
 
 struct Config {
 #define AEMIGAP_CONFIG_MEMBER(type, member, name, section, kind, def, bound, help) type member = def;
@@ -333,7 +359,7 @@ const std::vector<FieldInfo>& config_fields();
 Config parse_config(const std::vector<std::string>& args);
 
 // `aemigap --help` text of all options grouped by section, and docs/config.md.
-std::string config_help();
+std::string config_help(const std::vector<std::string>& sections = {});  // only those sections when given
 std::string config_markdown();
 
 }  // namespace aemigap

@@ -23,6 +23,7 @@ namespace aemigap::lineage {
 enum class Product { Pairs, Embeddings, Negatives, Autoencoder, Cv, Scores, Ranking };
 
 const char* name_of(Product p);
+const std::vector<Product>& all_products();  // in pipeline order
 
 // The product's content id as recorded; "" when the store has none.
 std::string id_of(const Store& s, Product p);

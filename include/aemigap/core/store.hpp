@@ -59,12 +59,14 @@ class Store {
   bool exists(const std::string& name) const;  // any object at this path ("/a/b")
   void remove(const std::string& name);         // unlink an object (space is reused on copy)
   void move(const std::string& from, const std::string& to);
+  void create_group(const std::string& name);  // with its parents; nothing if it exists
   void flush();
   void close();
 
   // Variable-length UTF-8 strings, 1-D.
   void write_strings(const std::string& name, const std::vector<std::string>& values);
   std::vector<std::string> read_strings(const std::string& name) const;
+  void write_string(const std::string& name, const std::string& value);  // a scalar string dataset
 
   // Numeric arrays of any rank; T in {float, double, int32, int64, uint8, uint64}.
   template <class T>
@@ -92,6 +94,7 @@ class Store {
   void set_attr(const std::string& obj, const std::string& name, std::int64_t value);
   void set_attr(const std::string& obj, const std::string& name, double value);
   void set_attr(const std::string& obj, const std::string& name, const std::vector<double>& values);
+  void set_attr(const std::string& obj, const std::string& name, const std::vector<std::string>& values);
   bool has_attr(const std::string& obj, const std::string& name) const;
   std::string attr_string(const std::string& obj, const std::string& name) const;
   std::int64_t attr_int(const std::string& obj, const std::string& name) const;

@@ -82,6 +82,8 @@ class Evidence {
     float als_percentile = 0;   // the pair's ALS score among the miRNA's genes, in [0, 1]
   };
   Explanation explain(std::int32_t m, std::int32_t g) const;
+  // The same for every gene of miRNA m (out[g]), at about the cost of one explain().
+  void explain_row(std::int32_t m, std::vector<Explanation>& out) const;
 
   const std::vector<PairIndex>& known() const;
   const ImplicitAls& als() const;
