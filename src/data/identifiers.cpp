@@ -39,15 +39,20 @@ Identifiers Identifiers::load(const Config& cfg, const Dataset& d) {
   }
   for (std::size_t m = 0; m < nm; ++m) ids.mirna_by_.emplace(to_lower(d.mirna_names[m]), static_cast<std::int64_t>(m));
 
-  // The default table is where a checkout has it; run from elsewhere without a preset that
-  // names it, the ids are left out with a warning (a path the user gave must exist).
-  std::string gene_ids = cfg.gene_ids;
-  if (!gene_ids.empty() && !std::filesystem::exists(gene_ids) &&
-      gene_ids == (std::filesystem::current_path() / Config{}.gene_ids).lexically_normal().string()) {
-    log_warn("gene-ids: " + gene_ids + " not found: genes are known by their symbols only (pass --gene-ids PATH, or "
-             "a --config preset of configs/)");
-    gene_ids.clear();
-  }
+  // The default tables are where a checkout has them; run from elsewhere without a preset
+  // that names them, those ids are left out with a warning (a path the user gave must exist).
+  auto usable = [](const std::string& path, const std::string& fallback, const char* option, const char* lost) {
+    if (path.empty() || std::filesystem::exists(path) ||
+        path != (std::filesystem::current_path() / fallback).lexically_normal().string())
+      return path;
+    log_warn(std::string(option) + ": " + path + " not found: " + lost + " (pass --" + option +
+             " PATH, or a --config preset of configs/)");
+    return std::string();
+  };
+  const Config defaults;
+  const std::string gene_ids = usable(cfg.gene_ids, defaults.gene_ids, "gene-ids", "genes are known by their symbols only");
+  const std::string families =
+      usable(cfg.mirna_families, defaults.mirna_families, "mirna-families", "miRNAs are known by their names only");
   if (!gene_ids.empty()) {
     LineReader in(gene_ids);
     std::string_view line;
@@ -103,8 +108,8 @@ Identifiers Identifiers::load(const Config& cfg, const Dataset& d) {
     }
   }
 
-  if (!cfg.mirna_families.empty()) {
-    LineReader in(cfg.mirna_families);
+  if (!families.empty()) {
+    LineReader in(families);
     std::string_view line;
     if (!in.next(line)) in.fail("empty file: expected TargetScan miR_Family_Info");
     const auto header = quoted_fields(line);

@@ -657,12 +657,31 @@ void write_cv_files(const std::vector<ProtocolResult>& results, const CvOptions&
                                 ")",
                             curves);
     roc.commit();
+    AtomicFile roc_data(dir + "roc_" + name + ".tsv");  // the plot's data
+    roc_data.stream() << "fold\tfpr\ttpr\tthreshold\n";
+    for (std::size_t k = 0; k < r.folds.size(); ++k)
+      for (const auto& p : r.folds[k].roc)
+        roc_data.stream() << k + 1 << "\t" << p.fpr << "\t" << p.tpr << "\t" << p.threshold << "\n";
+    roc_data.commit();
     const auto& best = r.folds[static_cast<std::size_t>(r.best_fold)];
     AtomicFile cm(dir + "confusion_" + name + ".svg");
     cm.stream() << confusion_svg("Best fold (" + std::to_string(r.best_fold + 1) + ", AUC " + fmt(best.metrics.auc) +
                                      "), " + name + ", threshold 0.5",
                                  best.metrics.confusion);
     cm.commit();
+    const auto& c = best.metrics.confusion;
+    AtomicFile cm_data(dir + "confusion_" + name + ".tsv");
+    cm_data.stream() << "# best fold " << r.best_fold + 1 << ", threshold 0.5\nactual\tpredicted\tpairs\trate_of_actual\n";
+    const std::uint64_t pos = c.tp + c.fn, neg = c.fp + c.tn;
+    auto line = [&](const char* a, const char* p, std::uint64_t n, std::uint64_t of) {
+      cm_data.stream() << a << "\t" << p << "\t" << n << "\t" << (of ? static_cast<double>(n) / static_cast<double>(of) : 0.0)
+                       << "\n";
+    };
+    line("positive", "positive", c.tp, pos);
+    line("positive", "negative", c.fn, pos);
+    line("negative", "positive", c.fp, neg);
+    line("negative", "negative", c.tn, neg);
+    cm_data.commit();
   }
 }
 

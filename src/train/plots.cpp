@@ -84,7 +84,13 @@ std::string confusion_svg(const std::string& title, const Confusion& c) {
       std::snprintf(fill, sizeof fill, "#%02x%02xff", shade, shade);
       o << "<rect x='" << x0 + cell * k << "' y='" << y0 + cell * r << "' width='" << cell << "' height='" << cell
         << "' fill='" << fill << "' stroke='#333'/>\n<text x='" << x0 + cell * k + cell / 2 << "' y='"
-        << y0 + cell * r + cell / 2 + 5 << "' font-size='16' text-anchor='middle'>" << v[r][k] << "</text>\n";
+        << y0 + cell * r + cell / 2 << "' font-size='16' text-anchor='middle'>" << v[r][k] << "</text>\n";
+      // The rate within the actual class (recall, miss rate; false-positive rate, specificity).
+      const double of_actual = static_cast<double>(v[r][0] + v[r][1]);
+      char rate[32];
+      std::snprintf(rate, sizeof rate, "%.1f %%", of_actual > 0 ? 100.0 * static_cast<double>(v[r][k]) / of_actual : 0.0);
+      o << "<text x='" << x0 + cell * k + cell / 2 << "' y='" << y0 + cell * r + cell / 2 + 20
+        << "' font-size='12' text-anchor='middle' fill='#333'>" << rate << " of actual</text>\n";
     }
   }
   o << "</svg>\n";

@@ -120,7 +120,7 @@ std::string cv_stage(const Config& cfg, dist::Communicator& world) {
   }
   up.store().stamp("cv", cfg.to_ini());
   up.commit();
-  log_info("[cv] wrote " + cfg.results_dir + "/{cv_metrics.tsv,cv_summary.md,roc_*.svg,confusion_*.svg}, " + model_path +
+  log_info("[cv] wrote " + cfg.results_dir + "/{cv_metrics.tsv,cv_summary.md,roc_*.{svg,tsv},confusion_*.{svg,tsv}}, " + model_path +
            " (best fold of " + name_of(opt.protocols.front()) + ") and /cv in " + human_seconds(sw.seconds()));
   return summary_markdown(results, opt);
 }

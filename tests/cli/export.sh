@@ -144,3 +144,21 @@ if grep -q -- "--embed-k" help.txt; then echo "FAIL: export --help lists embed o
 "$bin" embed --help | grep -q -- "--embed-k" || { echo "FAIL: embed --help"; exit 1; }
 [ "$("$bin" --help | grep -c -- '--embed-k')" = 1 ] || { echo "FAIL: --help lost an option"; exit 1; }
 echo "ok: export --help and embed --help list their own options; --help lists all"
+
+# every plot has its data beside it: ROC and confusion (with rates) of cv, the histogram of
+# report over the scores' own range (was: clamped to [0, 1], ALS scores piled in the end bins)
+"$bin" report "${cfg[@]}" --store s.h5 --report-genes KRAS > report.log 2>&1 || { cat report.log; echo "FAIL: report"; exit 1; }
+"$py" - <<'PY'
+import h5py, numpy as np, pandas as pd
+roc = pd.read_csv("res/roc_paper.tsv", sep="\t")
+assert list(roc.columns) == ["fold", "fpr", "tpr", "threshold"] and roc.fold.nunique() == 3 and len(roc) > 10
+cm = pd.read_csv("res/confusion_paper.tsv", sep="\t", comment="#")
+assert len(cm) == 4 and np.allclose(cm.groupby("actual").rate_of_actual.sum(), 1.0), cm
+h = pd.read_csv("res/score_histogram.tsv", sep="\t", comment="#")
+r = h5py.File("s.h5", "r")["scores/ranking"][:]
+v = r[~np.isnan(r)]
+assert h.pairs.sum() == v.size, (h.pairs.sum(), v.size)
+assert np.isclose(h.bin_low.iloc[0], v.min(), rtol=1e-5) and np.isclose(h.bin_high.iloc[-1], v.max(), rtol=1e-5)
+assert "rate" in open("res/confusion_paper.svg").read() or "of actual" in open("res/confusion_paper.svg").read()
+print(f"ok: roc/confusion/histogram TSV beside their SVG; histogram over [{v.min():.3g}, {v.max():.3g}], {v.size} pairs")
+PY
