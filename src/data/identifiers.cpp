@@ -24,6 +24,29 @@ std::string strip_isoform(std::string id) {
 }
 }  // namespace
 
+std::vector<MirnaFamilyRow> read_mirna_family_table(const std::string& path) {
+  LineReader in(path);
+  std::string_view line;
+  if (!in.next(line)) in.fail("empty file: expected TargetScan miR_Family_Info");
+  const auto header = quoted_fields(line);
+  auto col = [&](const char* name) {
+    auto it = std::find(header.begin(), header.end(), name);
+    if (it == header.end()) in.fail(std::string("header has no column \"") + name + "\"");
+    return static_cast<std::size_t>(it - header.begin());
+  };
+  const std::size_t c_id = col("MiRBase.ID"), c_seed = col("Seed.m8"), c_acc = col("MiRBase.Accession");
+  std::vector<MirnaFamilyRow> rows;
+  while (in.next(line)) {
+    if (trim(line).empty()) continue;
+    const auto f = quoted_fields(line);
+    const std::size_t shift = f.size() == header.size() + 1 ? 1 : 0;  // R's unnamed row-name column
+    if (f.size() != header.size() + shift)
+      in.fail("expected " + std::to_string(header.size()) + " fields, found " + std::to_string(f.size()));
+    rows.push_back({strip_isoform(f[c_id + shift]), f[c_seed + shift], f[c_acc + shift]});
+  }
+  return rows;
+}
+
 Identifiers Identifiers::load(const Config& cfg, const Dataset& d) {
   Identifiers ids;
   ids.d_ = &d;
@@ -109,29 +132,13 @@ Identifiers Identifiers::load(const Config& cfg, const Dataset& d) {
   }
 
   if (!families.empty()) {
-    LineReader in(families);
-    std::string_view line;
-    if (!in.next(line)) in.fail("empty file: expected TargetScan miR_Family_Info");
-    const auto header = quoted_fields(line);
-    auto col = [&](const char* name) {
-      auto it = std::find(header.begin(), header.end(), name);
-      if (it == header.end()) in.fail(std::string("header has no column \"") + name + "\"");
-      return static_cast<std::size_t>(it - header.begin());
-    };
-    const std::size_t c_id = col("MiRBase.ID"), c_acc = col("MiRBase.Accession");
-    while (in.next(line)) {
-      if (trim(line).empty()) continue;
-      const auto f = quoted_fields(line);
-      const std::size_t shift = f.size() == header.size() + 1 ? 1 : 0;  // R's unnamed row-name column
-      if (f.size() != header.size() + shift)
-        in.fail("expected " + std::to_string(header.size()) + " fields, found " + std::to_string(f.size()));
-      const std::string name = strip_isoform(f[c_id + shift]), acc = f[c_acc + shift];
-      if (acc.empty()) continue;
-      ids.mirna_of_mimat_.emplace(to_upper(acc), name);
-      auto it = ids.mirna_by_.find(to_lower(name));
+    for (const auto& r : read_mirna_family_table(families)) {
+      if (r.accession.empty()) continue;
+      ids.mirna_of_mimat_.emplace(to_upper(r.accession), r.mirna);
+      auto it = ids.mirna_by_.find(to_lower(r.mirna));
       if (it == ids.mirna_by_.end()) continue;
       auto& slot = ids.mimat_[static_cast<std::size_t>(it->second)];
-      if (slot.empty()) slot = acc;
+      if (slot.empty()) slot = r.accession;  // first isoform kept
     }
     for (std::size_t m = 0; m < nm; ++m)
       if (!ids.mimat_[m].empty()) ids.mirna_by_.emplace(to_upper(ids.mimat_[m]), static_cast<std::int64_t>(m));

@@ -3,36 +3,15 @@
 #include <algorithm>
 #include <cmath>
 
-#include "aemigap/core/line_reader.hpp"
 #include "aemigap/core/text.hpp"
+#include "aemigap/data/identifiers.hpp"
 
 namespace aemigap::embed {
 
 
 std::unordered_map<std::string, std::string> read_seed_families(const std::string& path) {
-  LineReader in(path);
-  std::string_view line;
-  if (!in.next(line)) in.fail("empty file: expected TargetScan miR_Family_Info");
-  auto header = quoted_fields(line);
-  auto col = [&](const char* name) {
-    auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) in.fail(std::string("header has no column \"") + name + "\"");
-    return static_cast<std::size_t>(it - header.begin());
-  };
-  std::size_t c_seed = col("Seed.m8"), c_id = col("MiRBase.ID");
   std::unordered_map<std::string, std::string> seeds;
-  while (in.next(line)) {
-    if (trim(line).empty()) continue;
-    auto f = quoted_fields(line);
-    // R writes row names without a header entry: data rows may have one more field.
-    std::size_t shift = f.size() == header.size() + 1 ? 1 : 0;
-    if (f.size() != header.size() + shift)
-      in.fail("expected " + std::to_string(header.size()) + " fields, found " + std::to_string(f.size()));
-    std::string id = f[c_id + shift], seed = f[c_seed + shift];
-    if (id.size() > 2 && id[id.size() - 2] == '.' && std::isdigit(static_cast<unsigned char>(id.back())))
-      id.resize(id.size() - 2);
-    seeds.emplace(id, seed);  // first isoform kept
-  }
+  for (const auto& r : read_mirna_family_table(path)) seeds.emplace(r.mirna, r.seed);  // first isoform kept
   return seeds;
 }
 

@@ -371,29 +371,9 @@ void Evidence::row(std::int32_t m, float* out) const {
 }
 
 Evidence::Explanation Evidence::explain(std::int32_t m, std::int32_t g) const {
-  const State& s = *s_;
-  const StaticEvidence& st = *s.st;
-  Explanation x;
-  auto validated = [&](std::int32_t o) {
-    const auto b = s.mgene.begin() + static_cast<long>(s.mstart[static_cast<std::size_t>(o)]);
-    const auto e = s.mgene.begin() + static_cast<long>(s.mstart[static_cast<std::size_t>(o) + 1]);
-    return std::binary_search(b, e, g);
-  };
-  const auto others = st.fam7.others(m);
-  x.family_others = static_cast<int>(others.size());
-  for (auto o : others) {
-    x.family_validated += validated(o);
-    x.family_targetscan += !st.targetscan.empty() && st.targetscan.site(o, g);
-  }
-  x.targetscan = !st.targetscan.empty() && st.targetscan.site(m, g);
-  const int f = s.als.factors();
-  const float* xm = &s.als.mirna_factors[static_cast<std::size_t>(m) * static_cast<std::size_t>(f)];
-  std::vector<float> row(s.ng);
-  for (std::size_t h = 0; h < s.ng; ++h) row[h] = dot(xm, &s.als.gene_factors[h * static_cast<std::size_t>(f)], f);
-  const float mine = row[static_cast<std::size_t>(g)];
-  std::sort(row.begin(), row.end());
-  x.als_percentile = pct(row.data(), row.size(), mine);
-  return x;
+  std::vector<Explanation> row;  // the ALS percentile needs the whole row anyway
+  explain_row(m, row);
+  return row[static_cast<std::size_t>(g)];
 }
 
 void Evidence::explain_row(std::int32_t m, std::vector<Explanation>& out) const {

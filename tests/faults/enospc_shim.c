@@ -36,14 +36,15 @@ static int watched(int fd) {
   return strstr(path, want) != NULL;
 }
 
-// How many of n bytes may still be written; -1 with errno = ENOSPC when none.
-static ssize_t allowance(int fd, size_t n) {
-  if (!watched(fd)) return (ssize_t)n;
+// Whether fd is watched (1) or not (0), with *n cut to what may still be written; -1 with
+// errno = ENOSPC when nothing may (or the process is killed there).
+static int allow(int fd, size_t* n) {
+  if (!watched(fd)) return 0;
   const char* delay = getenv("AEMIGAP_FAULT_DELAY_MS");  // a slow disk: time to act mid-run
   if (delay) usleep((useconds_t)(atoi(delay) * 1000));
   const char* lim = getenv("AEMIGAP_FAULT_WRITE_LIMIT");
   long long limit = lim ? atoll(lim) : -1;
-  if (limit < 0) return (ssize_t)n;
+  if (limit < 0) return 1;
   long long left = limit - written;
   if (left <= 0) {
     const char* action = getenv("AEMIGAP_FAULT_ACTION");
@@ -51,7 +52,14 @@ static ssize_t allowance(int fd, size_t n) {
     errno = ENOSPC;
     return -1;
   }
-  return (ssize_t)((long long)n < left ? (long long)n : left);
+  if ((long long)*n > left) *n = (size_t)left;
+  return 1;
+}
+
+// The result of a real write, counted when its file is watched.
+static ssize_t counted(int w, ssize_t r) {
+  if (r > 0 && w) written += r;
+  return r;
 }
 
 typedef ssize_t (*write_fn)(int, const void*, size_t);
@@ -63,52 +71,39 @@ typedef ssize_t (*writev_fn)(int, const struct iovec*, int);
 
 ssize_t write(int fd, const void* buf, size_t n) {
   NEXT(write, write_fn);
-  ssize_t a = allowance(fd, n);
-  if (a < 0) return -1;
-  ssize_t r = real_write(fd, buf, (size_t)a);
-  if (r > 0 && watched(fd)) written += r;
-  return r;
+  int w = allow(fd, &n);
+  return w < 0 ? -1 : counted(w, real_write(fd, buf, n));
 }
 
 ssize_t pwrite(int fd, const void* buf, size_t n, off_t off) {
   NEXT(pwrite, pwrite_fn);
-  ssize_t a = allowance(fd, n);
-  if (a < 0) return -1;
-  ssize_t r = real_pwrite(fd, buf, (size_t)a, off);
-  if (r > 0 && watched(fd)) written += r;
-  return r;
+  int w = allow(fd, &n);
+  return w < 0 ? -1 : counted(w, real_pwrite(fd, buf, n, off));
 }
 
 ssize_t pwrite64(int fd, const void* buf, size_t n, off_t off) {
   NEXT(pwrite64, pwrite_fn);
-  ssize_t a = allowance(fd, n);
-  if (a < 0) return -1;
-  ssize_t r = real_pwrite64(fd, buf, (size_t)a, off);
-  if (r > 0 && watched(fd)) written += r;
-  return r;
+  int w = allow(fd, &n);
+  return w < 0 ? -1 : counted(w, real_pwrite64(fd, buf, n, off));
 }
 
 ssize_t writev(int fd, const struct iovec* iov, int cnt) {
   NEXT(writev, writev_fn);
-  size_t n = 0;
-  for (int i = 0; i < cnt; ++i) n += iov[i].iov_len;
-  ssize_t a = allowance(fd, n);
-  if (a < 0) return -1;
-  if ((size_t)a < n) {  // partial: write what fits from the first buffers
-    NEXT(write, write_fn);
-    ssize_t done = 0;
-    for (int i = 0; i < cnt && done < a; ++i) {
-      size_t take = iov[i].iov_len < (size_t)(a - done) ? iov[i].iov_len : (size_t)(a - done);
-      ssize_t r = real_write(fd, iov[i].iov_base, take);
-      if (r <= 0) break;
-      done += r;
-    }
-    written += done;
-    return done;
+  size_t total = 0;
+  for (int i = 0; i < cnt; ++i) total += iov[i].iov_len;
+  size_t n = total;
+  int w = allow(fd, &n);
+  if (w < 0) return -1;
+  if (n == total) return counted(w, real_writev(fd, iov, cnt));
+  NEXT(write, write_fn);  // partial: what fits, from the first buffers
+  ssize_t done = 0;
+  for (int i = 0; i < cnt && (size_t)done < n; ++i) {
+    size_t take = iov[i].iov_len < n - (size_t)done ? iov[i].iov_len : n - (size_t)done;
+    ssize_t r = real_write(fd, iov[i].iov_base, take);
+    if (r <= 0) break;
+    done += r;
   }
-  ssize_t r = real_writev(fd, iov, cnt);
-  if (r > 0 && watched(fd)) written += r;
-  return r;
+  return counted(w, done);
 }
 
 // With $AEMIGAP_FAULT_REPORT set, the bytes written to watched files are saved there at exit,

@@ -17,6 +17,14 @@ namespace aemigap {
 struct Config;
 struct Dataset;
 
+// One row of TargetScan's miR_Family_Info (data/targetscan8_human_miR_family_info.txt.gz):
+// the miRNA's name (isoform suffix ".1"/".2" stripped), its 7-mer seed (m8) and its MIMAT
+// accession. Read once here for the embed stage's seed-family check and for the accessions.
+struct MirnaFamilyRow {
+  std::string mirna, seed, accession;
+};
+std::vector<MirnaFamilyRow> read_mirna_family_table(const std::string& path);
+
 struct IdLookup {
   std::int64_t index = -1;  // the store's gene or miRNA index; -1 when not found
   std::string reason;       // why not (empty when found)
