@@ -2,7 +2,10 @@
 runs of each side, medians and spread, one table of ratios at the end:
   embed:  doc2vec (gensim), the negatives scan (numpy/OpenBLAS);
   models: LSTM training and pool scoring (PyTorch, benchmarks/torch_reference.py), and the
-          achieved GFLOP/s against the machine's fp32 GEMM peak (a large LibTorch matmul).
+          achieved GFLOP/s against the machine's fp32 GEMM peak (a large LibTorch matmul);
+  portability: the portable build (the default: kernels chosen at run time) against a
+          -march=native build of the same sources, on the three hot kernels (doc2vec, the
+          negatives scan, LSTM scoring) and on scoring real pairs.
 
 Both sides get the same corpus (the genes and miRNAs that `aemigap ingest` keeps from the
 bundled data), the same settings and the same number of threads. Speeds count raw corpus
@@ -99,7 +102,11 @@ def main():
     ap.add_argument("--epochs", type=int, default=3, help="gene-model epochs per timing run")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--parts", default="embed,models",
-                    help="comma-separated: embed (doc2vec + negatives scan), models (LSTM training, scoring, GEMM peak)")
+                    help="comma-separated: embed (doc2vec + negatives scan), models (LSTM training, scoring, GEMM peak), "
+                         "portability (portable vs native build)")
+    ap.add_argument("--build", default="build", help="the build to measure (portability: the portable one)")
+    ap.add_argument("--native-build", default="build-native",
+                    help="portability: a build configured with -DAEMIGAP_NATIVE=ON")
     ap.add_argument("--train-samples", type=int, default=25600, help="samples per LSTM training run")
     ap.add_argument("--score-rows", type=int, default=8, help="miRNA rows (x 13,101 genes) per scoring run")
     a = ap.parse_args()
@@ -109,6 +116,8 @@ def main():
         rows += embed_part(a)
     if "models" in parts:
         rows += models_part(a)
+    if "portability" in parts:
+        rows += portability_part(a)
     print()
     print(f"## benchmarks/compare ({a.threads} threads, {a.reps} runs per side, alternating; median [min-max])")
     print()
@@ -119,7 +128,7 @@ def main():
 
 
 def embed_part(a):
-    binary = os.path.join(a.root, "build", "aemigap")
+    binary = os.path.join(a.root, a.build, "aemigap")
     cfg = os.path.join(a.root, "configs", "quick.ini")
     tmp = tempfile.mkdtemp(prefix="aemigap-compare-")
     base = os.path.join(tmp, "base.h5")
@@ -204,7 +213,7 @@ SCORE_FLOPS = 8 * SCORE_STEP
 def models_part(a):
     import re
     root = a.root
-    bench = os.path.join(root, "build", "benchmarks")
+    bench = os.path.join(root, a.build, "benchmarks")
     ref = [sys.executable, os.path.join(root, "benchmarks", "torch_reference.py")]
     store = os.path.join(root, "out", "aemigap.h5")
     model = os.path.join(root, "out", "results", "model.pt")
@@ -256,6 +265,64 @@ def models_part(a):
             f"| scoring GFLOP/s ({SCORE_FLOPS / 1e6:.2f} MFLOP/pair executed) vs GEMM peak | "
             f"{med(ours_sc) * SCORE_FLOPS / 1e9:.1f} | peak {pk:.0f} | {100 * med(ours_sc) * SCORE_FLOPS / 1e9 / pk:.0f} % of peak |",
         ]
+    return out
+
+
+def portability_part(a):
+    """The default (portable) build against a native one: same sources, same machine, runs
+    alternating. Kernels single-threaded (the instruction set is a per-core matter; two
+    threads on two shared vCPUs add noise), scoring of real pairs with a.threads."""
+    import json, re
+    builds = {"portable": os.path.join(a.root, a.build), "native": os.path.join(a.root, a.native_build)}
+    for name, b in builds.items():
+        if not os.path.exists(os.path.join(b, "benchmarks", "aemigap_micro")):
+            sys.exit(f"portability: no {b}/benchmarks/aemigap_micro; configure the native build with "
+                     f"cmake -S . -B {a.native_build} -G Ninja -DCMAKE_BUILD_TYPE=Release -DAEMIGAP_NATIVE=ON "
+                     f"and build it (the portable one is env/build.sh)")
+    store = os.path.join(a.root, "out", "aemigap.h5")
+    model = os.path.join(a.root, "out", "results", "model.pt")
+    have_model = os.path.exists(store) and os.path.exists(model)
+    if not have_model:
+        print("portability: no out/aemigap.h5 + out/results/model.pt: real-pair scoring skipped", flush=True)
+    kernels = [("aemigap_micro", "BM_Doc2VecTrain/threads:1/dm:1/real_time", "words/s", "doc2vec training, words/s"),
+               ("aemigap_micro", "BM_NegativesScan/threads:1/real_time", "pairs/s", "negatives scan, pairs/s"),
+               ("aemigap_micro_models", "BM_ScoreLstmKernel/real_time", "items_per_second", "LSTM scoring kernel, sequences/s")]
+    got = {(k[3], b): [] for k in kernels for b in builds}
+    got.update({("scoring real pairs", b): [] for b in builds})
+    isa = {}
+    for rep in range(a.reps):
+        order = list(builds) if rep % 2 == 0 else list(reversed(builds))
+        for name in order:
+            b = builds[name]
+            for exe in ("aemigap_micro", "aemigap_micro_models"):
+                mine = [k for k in kernels if k[0] == exe]
+                filt = "|".join("^" + re.escape(k[1].replace("/real_time", "")) + "/" for k in mine)
+                out = subprocess.run([os.path.join(b, "benchmarks", exe), f"--benchmark_filter={filt}",
+                                      "--benchmark_format=json", "--benchmark_min_time=0.5"],
+                                     check=True, capture_output=True, text=True).stdout
+                res = {r["name"]: r for r in json.loads(out)["benchmarks"]}
+                for k in mine:
+                    got[(k[3], name)].append(float(res[k[1]][k[2]]))
+            if have_model:
+                t = subprocess.run([os.path.join(b, "benchmarks", "aemigap_score_bench"), store, model,
+                                    str(a.score_rows), str(a.threads), "1", "1e-5"],
+                                   check=True, capture_output=True, text=True).stdout
+                got[("scoring real pairs", name)].append(float(re.search(r"\| fast path \| ([\d.]+)", t).group(1)))
+            if name not in isa:
+                h = subprocess.run([os.path.join(b, "aemigap"), "version"], capture_output=True, text=True).stdout
+                isa[name] = h.strip().splitlines()[-1] if h.strip() else "?"
+        print(f"run {rep + 1}: " + "; ".join(f"{m} {got[(m, 'portable')][-1]:,.0f} vs {got[(m, 'native')][-1]:,.0f}"
+                                            for m, b in got if b == "portable" and got[(m, b)]), flush=True)
+    for name, line in isa.items():
+        print(f"{name} build: {line}")
+    med = statistics.median
+    out = []
+    for (m, b), xs in got.items():
+        if b != "portable" or not xs:
+            continue
+        label = m if m != "scoring real pairs" else f"scoring real pairs, pairs/s ({a.score_rows} miRNA rows x 13,101 genes, {a.threads} threads)"
+        out.append(f"| {label}: portable build | {spread(xs)} | native build: {spread(got[(m, 'native')])} | "
+                   f"{med(xs) / med(got[(m, 'native')]):.3f}x |")
     return out
 
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "aemigap/core/config.hpp"
+#include "aemigap/core/cpu_dispatch.hpp"
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/store.hpp"
@@ -40,7 +41,7 @@ int main_impl(int argc, char** argv, int rank) {
     return 0;
   }
   if (cmd == "--version" || cmd == "version") {
-    if (rank == 0) std::printf("aemigap %s (%s)\n", version(), git_commit());
+    if (rank == 0) std::printf("aemigap %s (%s)\nhot kernels: %s\n", version(), git_commit(), core::kernel_isa());
     return 0;
   }
   args.erase(args.begin());

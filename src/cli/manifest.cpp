@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "aemigap/core/atomic_file.hpp"
+#include "aemigap/core/cpu_dispatch.hpp"
 #include "aemigap/core/hash.hpp"
 #include "aemigap/core/lineage.hpp"
 #include "aemigap/core/log.hpp"
@@ -84,6 +85,7 @@ void write_manifest(const Context& ctx, const Command& c, int rc, const Manifest
     m["exit_code"] = rc;
     m["aemigap_version"] = version();
     m["git_commit"] = git_commit();
+    m["cpu_kernels"] = core::kernel_isa();
     char host[256] = {0};
     ::gethostname(host, sizeof host - 1);
     m["host"] = host;

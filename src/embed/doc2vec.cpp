@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "aemigap/core/cpu_dispatch.hpp"
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/rng.hpp"
 
@@ -27,45 +28,6 @@ struct ExpTable {
   }
 };
 const ExpTable kExp;
-
-inline float dot(const float* a, const float* b, int n) {
-  float s = 0;
-#pragma GCC ivdep
-  for (int i = 0; i < n; ++i) s += a[i] * b[i];
-  return s;
-}
-inline void axpy(float g, const float* x, float* y, int n) {
-#pragma GCC ivdep
-  for (int i = 0; i < n; ++i) y[i] += g * x[i];
-}
-
-// One negative-sampling step: l1 predicts `word` (label 1) and `negative` sampled words
-// (label 0). Accumulates the input error into work; updates output weights if learn_out.
-template <int D>
-inline void train_negative(const float* l1, std::int32_t word, float alpha, int negative, int dims_rt,
-                           const AliasTable& noise, Rng& rng, float* syn1neg, float* work, bool learn_out) {
-  const int dims = D > 0 ? D : dims_rt;
-  for (int d = 0; d <= negative; ++d) {
-    std::int32_t target;
-    float label;
-    if (d == 0) {
-      target = word;
-      label = 1;
-    } else {
-      target = noise.sample(rng.next());
-      if (target == word) continue;
-      label = 0;
-    }
-    float* out = syn1neg + static_cast<std::size_t>(target) * dims;
-    float f = dot(l1, out, dims);  // dims is a constant when D > 0: fully unrolled
-    float g;
-    if (f <= -kMaxExp) g = (label - 0) * alpha;
-    else if (f >= kMaxExp) g = (label - 1) * alpha;
-    else g = (label - kExp.v[static_cast<int>((f + kMaxExp) * (kExpTableSize / kMaxExp / 2))]) * alpha;
-    axpy(g, out, work, dims);
-    if (learn_out) axpy(g, l1, out, dims);
-  }
-}
 
 }  // namespace
 
@@ -106,9 +68,8 @@ void AliasTable::build(const std::vector<double>& weights) {
 
 namespace {
 
-// Trains one document. doc_vec is updated; word vectors / output weights when learn_* is set.
-template <int D>  // D = dims known at compile time (64), or 0 for any
-struct DocTrainer {
+// What the training of one document reads and writes, whatever the instruction set.
+struct DocState {
   const Doc2VecOptions& opt;
   const AliasTable& noise;
   const std::vector<std::uint32_t>& keep;
@@ -118,50 +79,24 @@ struct DocTrainer {
   std::vector<std::int32_t> kept;
   std::vector<float> l1, work;
 
-  DocTrainer(const Doc2VecOptions& o, const AliasTable& c, const std::vector<std::uint32_t>& k, float* s0, float* s1,
-             bool lw, bool lo)
+  DocState(const Doc2VecOptions& o, const AliasTable& c, const std::vector<std::uint32_t>& k, float* s0, float* s1,
+           bool lw, bool lo)
       : opt(o), noise(c), keep(k), syn0(s0), syn1neg(s1), learn_words(lw), learn_out(lo),
         l1(static_cast<std::size_t>(o.dims)), work(static_cast<std::size_t>(o.dims)) {}
-
-  void run(const std::int32_t* words, std::size_t n, float* doc_vec, float alpha, Rng& rng) {
-    const int dims = D > 0 ? D : opt.dims;
-    kept.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-      std::int32_t w = words[i];
-      if (!keep.empty() && keep[static_cast<std::size_t>(w)] < (rng.next() >> 32)) continue;
-      kept.push_back(w);
-    }
-    const int m = static_cast<int>(kept.size());
-    for (int i = 0; i < m; ++i) {
-      std::fill(work.begin(), work.end(), 0.0f);
-      if (opt.dm) {
-        int b = static_cast<int>(rng.next() % static_cast<std::uint64_t>(opt.window));
-        int lo = std::max(0, i - opt.window + b), hi = std::min(m, i + opt.window + 1 - b);
-        std::copy(doc_vec, doc_vec + dims, l1.begin());
-        int count = 1;
-        for (int j = lo; j < hi; ++j)
-          if (j != i) {
-            const float* v = syn0 + static_cast<std::size_t>(kept[j]) * dims;
-            for (int x = 0; x < dims; ++x) l1[x] += v[x];
-            ++count;
-          }
-        float inv = 1.0f / static_cast<float>(count);
-        if (opt.dm_mean)
-          for (int x = 0; x < dims; ++x) l1[x] *= inv;
-        train_negative<D>(l1.data(), kept[i], alpha, opt.negative, dims, noise, rng, syn1neg, work.data(), learn_out);
-        if (!opt.dm_mean)
-          for (int x = 0; x < dims; ++x) work[x] *= inv;
-        axpy(1.0f, work.data(), doc_vec, dims);
-        if (learn_words)
-          for (int j = lo; j < hi; ++j)
-            if (j != i) axpy(1.0f, work.data(), syn0 + static_cast<std::size_t>(kept[j]) * dims, dims);
-      } else {
-        train_negative<D>(doc_vec, kept[i], alpha, opt.negative, dims, noise, rng, syn1neg, work.data(), learn_out);
-        axpy(1.0f, work.data(), doc_vec, dims);
-      }
-    }
-  }
 };
+
+using TrainDocFn = void (*)(DocState&, const std::int32_t*, std::size_t, float*, float, Rng&);
+
+#define AEMIGAP_KERNEL_BODY "../embed/doc2vec_kernel_body.inc"
+#include "../core/cpu_levels.inc"
+
+// The training of one document at this CPU's level: dims 64 (the default) unrolled, or any.
+TrainDocFn train_doc_fn(int dims) {
+  static const TrainDocFn f64 = core::by_level(&level_base::train_doc64, &level_v3::train_doc64, &level_v4::train_doc64);
+  static const TrainDocFn fany =
+      core::by_level(&level_base::train_doc_any, &level_v3::train_doc_any, &level_v4::train_doc_any);
+  return dims == 64 ? f64 : fany;
+}
 
 void init_vectors(std::vector<float>& v, std::size_t rows, int dims, std::uint64_t seed, std::uint64_t stream) {
   v.assign(rows * static_cast<std::size_t>(dims), 0.0f);
@@ -261,7 +196,8 @@ void Doc2Vec::train(const Corpus& corpus, const Doc2VecOptions& opt, const Progr
       }
       float* syn0 = rep ? rep->syn0.data() : word_vectors.data();
       float* syn1 = rep ? rep->syn1.data() : output_weights.data();
-      auto loop = [&](auto& t) {
+      auto loop = [&](DocState& t) {
+        const TrainDocFn train_doc = train_doc_fn(dims);
         for (;;) {
           std::size_t job = next_job.fetch_add(1);
           std::size_t d0 = job * kDocsPerJob;
@@ -273,7 +209,7 @@ void Doc2Vec::train(const Corpus& corpus, const Doc2VecOptions& opt, const Progr
           std::uint64_t n_words = 0;
           for (std::size_t d = d0; d < d1; ++d) {
             std::uint64_t b = corpus.doc_offsets[d], e = corpus.doc_offsets[d + 1];
-            t.run(corpus.words.data() + b, e - b,
+            train_doc(t, corpus.words.data() + b, e - b,
                   doc_vectors.data() + static_cast<std::size_t>(corpus.doc_tags[d]) * dims, alpha, rng);
             n_words += e - b;
           }
@@ -283,13 +219,8 @@ void Doc2Vec::train(const Corpus& corpus, const Doc2VecOptions& opt, const Progr
         }
         if (rep) merge(*rep);
       };
-      if (dims == 64) {
-        DocTrainer<64> t(opt_, noise_, keep_prob_, syn0, syn1, true, true);
-        loop(t);
-      } else {
-        DocTrainer<0> t(opt_, noise_, keep_prob_, syn0, syn1, true, true);
-        loop(t);
-      }
+      DocState t(opt_, noise_, keep_prob_, syn0, syn1, true, true);
+      loop(t);
     };
     if (n_threads == 1) {
       worker(0);
@@ -320,11 +251,11 @@ std::vector<float> Doc2Vec::infer(const std::vector<std::vector<std::int32_t>>& 
   init_vectors(v, 1, dims, seed, 3);
   Rng rng(seed, 4);
   // The model stays frozen: words and output weights are read, never written.
-  DocTrainer<0> t(opt_, noise_, keep_prob_, const_cast<float*>(word_vectors.data()),
+  DocState t(opt_, noise_, keep_prob_, const_cast<float*>(word_vectors.data()),
                const_cast<float*>(output_weights.data()), false, false);
   for (int e = 0; e < epochs; ++e) {
     float alpha = static_cast<float>(opt_.alpha - (opt_.alpha - opt_.min_alpha) * e / std::max(1, epochs - 1));
-    for (const auto& d : docs) t.run(d.data(), d.size(), v.data(), alpha, rng);
+    for (const auto& d : docs) train_doc_fn(0)(t, d.data(), d.size(), v.data(), alpha, rng);
   }
   return v;
 }

@@ -1,8 +1,13 @@
 // aemigap score-pairs: a user's list of pairs with the stored scores appended, in input order.
+// A miRNA given as its mature sequence is the store's miRNA of that sequence, or else a new
+// miRNA, scored from its sequence against every gene (score/new_mirna) and ranked against the
+// stored pool.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <unordered_map>
 
 #include "aemigap/core/atomic_file.hpp"
 #include "aemigap/core/error.hpp"
@@ -11,6 +16,8 @@
 #include "aemigap/core/text.hpp"
 #include "aemigap/core/threads.hpp"
 #include "aemigap/export/export.hpp"
+#include "aemigap/eval/evidence.hpp"
+#include "aemigap/score/new_mirna.hpp"
 #include "pool_view.hpp"
 
 namespace aemigap::exporting {
@@ -47,6 +54,20 @@ std::vector<std::string> fields_of(std::string_view line, char sep) {
   }
   out.push_back(f);
   return out;
+}
+
+// A mature miRNA sequence as a user may type it (RNA or DNA letters, 16-30 nt), normalised
+// to upper-case RNA; "" when the text is not one.
+std::string as_mirna_sequence(std::string_view text) {
+  const std::string_view t = trim(text);
+  if (t.size() < 16 || t.size() > 30) return "";
+  std::string seq;
+  for (char c : t) {
+    const char u = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    if (u != 'A' && u != 'C' && u != 'G' && u != 'U' && u != 'T') return "";
+    seq += u == 'T' ? 'U' : u;
+  }
+  return seq;
 }
 
 std::string cell(const std::string& v, char sep) {
@@ -95,7 +116,13 @@ ExportResult score_pairs(const Config& cfg) {
     std::string text;
     std::vector<std::string> add;
     std::int64_t m = -1, g = -1;
+    std::string new_sequence;  // a miRNA the store does not have, given by its sequence
   };
+  std::unordered_map<std::string, std::size_t> by_sequence;  // the store's miRNAs by mature sequence
+  for (std::size_t m = 0; m < v->d.mirna_sequences.size(); ++m) {
+    const std::string seq = as_mirna_sequence(v->d.mirna_sequences[m]);
+    if (!seq.empty()) by_sequence.emplace(seq, m);
+  }
   std::vector<Line> lines;
   while (in.next(line)) {
     if (trim(line).empty()) continue;
@@ -107,11 +134,23 @@ ExportResult score_pairs(const Config& cfg) {
       l.add[10] = "error";
       l.add[11] = "the line has " + std::to_string(f.size()) + " fields; the header " + std::to_string(names.size());
     } else {
-      const IdLookup mi = v->ids.mirna(f[cm]), gi = v->ids.gene(f[cg]);
-      if (!mi.found() || !gi.found()) {
+      IdLookup mi = v->ids.mirna(f[cm]);
+      const IdLookup gi = v->ids.gene(f[cg]);
+      std::string seq = mi.found() ? "" : as_mirna_sequence(f[cm]);
+      if (!seq.empty()) {
+        auto known = by_sequence.find(seq);
+        if (known != by_sequence.end()) {
+          mi.index = static_cast<std::int64_t>(known->second);  // the store's miRNA of that sequence
+          seq.clear();
+        }
+      }
+      if (!seq.empty() && gi.found()) {
+        l.new_sequence = seq;
+        l.g = gi.index;
+      } else if (!mi.found() || !gi.found()) {
         l.add[10] = "unknown";
-        l.add[11] = !mi.found() ? mi.reason : gi.reason;
-        if (!mi.found() && !gi.found()) l.add[11] += "; " + gi.reason;
+        l.add[11] = !mi.found() && seq.empty() ? mi.reason : gi.reason;  // a new sequence is a miRNA
+        if (!mi.found() && seq.empty() && !gi.found()) l.add[11] += "; " + gi.reason;
       } else {
         l.m = mi.index;
         l.g = gi.index;
@@ -179,6 +218,52 @@ ExportResult score_pairs(const Config& cfg) {
           }
         },
         1);
+  }
+  // New miRNAs: each distinct sequence scored once against every gene, then its lines.
+  std::map<std::string, std::vector<std::size_t>> new_lines;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (!lines[i].new_sequence.empty()) new_lines[lines[i].new_sequence].push_back(i);
+  if (!new_lines.empty()) {
+    score::NewMirnaScorer scorer(cfg, v->store, v->d, v->stored.get(), threads);
+    const std::size_t F = eval::Evidence::n_features(), c_ts = eval::Evidence::column("ts_fam7"),
+                      c_size = eval::Evidence::column("famsize7");
+    std::size_t done = 0;
+    for (const auto& [seq, idx] : new_lines) {
+      Stopwatch one;
+      const auto r = scorer.score(seq);
+      const auto rank = ranks_in_row(r.score.data(), ng);
+      const int family = r.by_ensemble ? static_cast<int>(r.features[c_size]) - 1 : -1;
+      const std::string why = "not in the store: scored from its sequence (seed " + r.seed + ") " +
+                              (r.by_ensemble ? "by the ensemble on the evidence of its seed family (" +
+                                                   std::to_string(family) + " miRNAs of the store), TargetScan and sequence"
+                                             : std::string("by the classifier alone (the store's ranker is ") + v->ranker + ")") +
+                              "; ranks as if in the pool";
+      for (std::size_t i : idx) {
+        Line& l = lines[i];
+        const auto g = static_cast<std::size_t>(l.g);
+        auto& add = l.add;
+        const float sc = r.score[g];
+        const std::uint64_t grank = v->ranks.global_rank(sc);
+        add[0] = r.sequence;
+        add[1] = v->d.gene_names[g];
+        add[2] = number(sc);
+        add[3] = number(r.probability[g]);
+        add[4] = std::to_string(grank);
+        add[5] = number(v->ranks.percentile(grank), 4);
+        add[6] = std::to_string(rank[g]);
+        add[7] = std::to_string(v->ranks.rank_in_gene(g, sc));
+        // TargetScan predicts per seed family: a site of the family is the new miRNA's site.
+        if (v->has_targetscan && r.by_ensemble) add[8] = r.features[g * F + c_ts] > 0 ? "1" : "0";
+        add[9] = "0";
+        add[10] = "new";
+        add[11] = why;
+      }
+      ++done;
+      char msg[200];
+      std::snprintf(msg, sizeof msg, "[score-pairs] new miRNA %zu of %zu (%s, seed %s): %zu rows, %.1f s", done,
+                    new_lines.size(), r.sequence.c_str(), r.seed.c_str(), idx.size(), one.seconds());
+      log_info(msg);
+    }
   }
   ExportResult res;
   res.path = path;

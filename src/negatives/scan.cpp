@@ -5,6 +5,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "aemigap/core/cpu_dispatch.hpp"
 #include "aemigap/core/error.hpp"
 #include "aemigap/core/rng.hpp"
 
@@ -12,7 +13,6 @@ namespace aemigap::negatives {
 
 namespace {
 constexpr std::size_t kBlock = 16;  // genes per block: two AVX2 registers of floats
-typedef float v16 __attribute__((vector_size(64)));
 
 template <class F> void parallel_rows(std::uint64_t r0, std::uint64_t r1, int threads, F&& fn) {
   std::uint64_t n = r1 - r0;
@@ -26,6 +26,9 @@ template <class F> void parallel_rows(std::uint64_t r0, std::uint64_t r1, int th
     pool.emplace_back([&, i] { fn(i, r0 + n * i / t, r0 + n * (i + 1) / t); });
   for (auto& th : pool) th.join();
 }
+
+#define AEMIGAP_KERNEL_BODY "../negatives/scan_kernel_body.inc"
+#include "../core/cpu_levels.inc"
 }  // namespace
 
 Thresholds positive_means(const std::vector<float>& mirna, const std::vector<float>& gene,
@@ -100,50 +103,13 @@ PoolScanner::PoolScanner(const std::vector<float>& mirna, const std::vector<floa
 }
 
 void PoolScanner::row_flags(std::uint64_t row, std::uint8_t* flags) const {
-  const std::size_t dims = dims_;
-  const float* u = &u_[row * dims];
-  const float* wu = &wu_[row * dims];
-  const float uu = uu_[row], un = un_[row], wuu = wuu_[row];
-  for (std::size_t b = 0; b < nblocks_; ++b) {
-    v16 acc = {}, wacc = {};
-    const float* g = &gt_[b * dims * kBlock];
-    const float* w = &wgt_[b * dims * kBlock];
-    for (std::size_t d = 0; d < dims; ++d) {
-      v16 gv, wv;
-      __builtin_memcpy(&gv, g + d * kBlock, sizeof gv);
-      __builtin_memcpy(&wv, w + d * kBlock, sizeof wv);
-      acc += u[d] * gv;
-      wacc += wu[d] * wv;
-    }
-    const std::size_t g0 = b * kBlock;
-    const std::size_t lanes = std::min(kBlock, ng_ - g0);
-    for (std::size_t l = 0; l < lanes; ++l) {
-      const float dot = acc[l], wdot = wacc[l];
-      const float e2 = uu + vv_[g0 + l] - 2.0f * dot;
-      const float m2 = wuu + wvv_[g0 + l] - 2.0f * wdot;
-      const bool ce = e2 > te2_;
-      const bool cc = dot < tc1_ * un * vn_[g0 + l];
-      const bool cm = m2 > tm2_;
-      flags[g0 + l] = static_cast<std::uint8_t>(ce | (cc << 1) | (cm << 2) | 8);
-    }
-  }
-  for (std::uint64_t k = pos_begin_[row]; k < pos_begin_[row + 1]; ++k) flags[pos_gene_[k]] = 0;
+  static const auto fn = core::by_level(&level_base::row_flags, &level_v3::row_flags, &level_v4::row_flags);
+  fn(arrays(), row, flags);
 }
 
 Distances PoolScanner::scan_distances(std::uint64_t row, std::uint64_t gene) const {
-  const std::size_t dims = dims_, b = gene / kBlock, l = gene % kBlock;
-  v16 acc = {}, wacc = {};
-  for (std::size_t d = 0; d < dims; ++d) {
-    v16 gv, wv;
-    __builtin_memcpy(&gv, &gt_[(b * dims + d) * kBlock], sizeof gv);
-    __builtin_memcpy(&wv, &wgt_[(b * dims + d) * kBlock], sizeof wv);
-    acc += u_[row * dims + d] * gv;
-    wacc += wu_[row * dims + d] * wv;
-  }
-  float e2 = uu_[row] + vv_[gene] - 2.0f * acc[l];
-  float m2 = wuu_[row] + wvv_[gene] - 2.0f * wacc[l];
-  float den = un_[row] * vn_[gene];
-  return {std::sqrt(std::max(0.0f, e2)), den > 0 ? 1.0 - acc[l] / den : 1.0, std::sqrt(std::max(0.0f, m2))};
+  static const auto fn = core::by_level(&level_base::scan_distances, &level_v3::scan_distances, &level_v4::scan_distances);
+  return fn(arrays(), row, gene);
 }
 
 void PoolScanner::count(std::uint64_t r0, std::uint64_t r1, int threads, std::vector<std::uint64_t>& row_counts,

@@ -18,12 +18,14 @@
 #include "aemigap/embed/corpus.hpp"
 #include "aemigap/embed/doc2vec.hpp"
 #include "aemigap/embed/embed_stage.hpp"
+#include "aemigap/embed/stored_model.hpp"
 #include "aemigap/model/checkpoint.hpp"
 #include "aemigap/model/features.hpp"
 #include "aemigap/eval/families.hpp"
 #include "aemigap/rank/ranking.hpp"
 #include "aemigap/rank/stored.hpp"
 #include "aemigap/rank/topk.hpp"
+#include "aemigap/score/new_mirna.hpp"
 
 namespace aemigap::report {
 
@@ -48,80 +50,46 @@ std::string fixed6(float v) {
   return b;
 }
 
-// The stored doc2vec model of one sequence kind, for inferring a new sequence's vector.
-struct StoredModel {
-  embed::Corpus vocab;
-  embed::Doc2Vec model;
-  embed::Doc2VecOptions options;
-  int k = 3, frames = 3;
-  char ns = 'n';
-};
-
-StoredModel read_model(const Store& s, SequenceKind kind) {
-  const std::string g = kind == SequenceKind::Mirna ? sc::kEmbedMirna : sc::kEmbedGene;
-  if (!s.exists(g + sc::kEmbedWordVectors))
-    throw InputError(s.path(), 0, "store has no embedding model (" + g + "): run `aemigap embed` first");
-  StoredModel m;
-  m.vocab.vocab = s.read_strings(g + sc::kEmbedVocab);
-  auto counts = s.read<std::int64_t>(g + sc::kEmbedWordCounts);
-  auto& o = m.options;
-  o.dims = static_cast<int>(s.attr_int(sc::kEmbed, sc::kAttrDims));
-  o.window = static_cast<int>(s.attr_int(g, sc::kAttrWindow));
-  o.epochs = static_cast<int>(s.attr_int(g, sc::kAttrEpochs));
-  o.negative = static_cast<int>(s.attr_int(sc::kEmbed, sc::kAttrNegative));
-  o.dm = parse_choice<EmbedMode>(s.attr_string(sc::kEmbed, sc::kAttrMode)) == EmbedMode::Dm;
-  o.dm_mean = s.attr_int(sc::kEmbed, sc::kAttrDmMean) != 0;
-  o.alpha = s.attr_double(sc::kEmbed, sc::kAttrAlpha);
-  o.min_alpha = s.attr_double(sc::kEmbed, sc::kAttrMinAlpha);
-  o.sample = s.attr_double(sc::kEmbed, sc::kAttrSample);
-  m.k = static_cast<int>(s.attr_int(sc::kEmbed, sc::kAttrK));
-  m.frames = static_cast<int>(s.attr_int(sc::kEmbed, sc::kAttrFrames));
-  m.ns = s.attr_string(g, sc::kAttrNamespace)[0];
-  m.model.restore(o, s.read<float>(g + sc::kEmbedWordVectors), s.read<float>(g + sc::kEmbedOutputWeights),
-                  std::vector<std::uint64_t>(counts.begin(), counts.end()));
-  return m;
-}
-
 Table query_sequence(const Config& cfg) {
   Store s = Store::open(cfg.store);
   Dataset d = read_dataset(s);
   const bool is_mirna = cfg.sequence_kind == SequenceKind::Mirna;
-  StoredModel sm = read_model(s, cfg.sequence_kind);
-  const Alphabet alphabet = sm.ns == embed::kMirnaNs ? Alphabet::Rna : sm.ns == 'p' ? Alphabet::Protein : Alphabet::Nucleotide;
-  const std::string seq = normalise_sequence(cfg.sequence, alphabet);
-  auto docs = embed::CorpusBuilder::encode(sm.vocab, sm.ns, seq, sm.k, sm.frames);
-  std::size_t words = 0;
-  for (const auto& doc : docs) words += doc.size();
-  if (words == 0)
-    throw ConfigError("--sequence: none of its " + std::to_string(sm.k) + "-mers is in the " +
-                      name_of(cfg.sequence_kind) + " vocabulary");
-  auto v = sm.model.infer(docs, sm.options.epochs, cfg.seed);
-  std::vector<float> mirna, gene;
-  std::size_t dims = 0;
-  embed::read_embeddings(s, mirna, gene, dims);
-  auto ck = model::Checkpoint::load(model::checkpoint_path(cfg));
-  std::vector<std::int32_t> mi, gi;
+  const int threads = resolve_threads(cfg.threads);
   const std::size_t partners = is_mirna ? d.n_gene() : d.n_mirna();
+  std::vector<std::int32_t> mi, gi;
   for (std::size_t j = 0; j < partners; ++j) {
     mi.push_back(is_mirna ? 0 : static_cast<std::int32_t>(j));
     gi.push_back(is_mirna ? static_cast<std::int32_t>(j) : 0);
   }
-  const int threads = resolve_threads(cfg.threads);
-  auto x = model::pair_features(is_mirna ? v : mirna, is_mirna ? gene : v, dims, mi, gi, ck.feature_set, ck.ae.get());
-  auto p = ck.classifier.predict(x.data(), partners, threads);
   // A new miRNA in a store ranked by the ensemble: its evidence needs no validated pair
   // (seed family, TargetScan through the family, gene popularity, sequence), so the
   // ensemble ranks it; otherwise (a new gene, or another ranker) the classifier alone.
   std::unique_ptr<rank::StoredRanking> stored;
-  std::vector<float> ranked = p, feats;
-  if (is_mirna && s.exists(sc::kEnsembleModel)) {
-    rank::require_current_ranking(s, "query");
-    stored = rank::StoredRanking::load(cfg, s, d, threads);
-    feats = stored->evidence->new_mirna(seq, v);
-    ranked = stored->ensemble->predict(feats, partners);
-    log_info("[query] a new sequence has no validated pairs: ranked by the ensemble on its seed family, TargetScan "
-             "and sequence evidence (seed " + eval::seed_of(seq) + ")");
+  std::vector<float> p, ranked, feats;
+  if (is_mirna) {
+    if (s.exists(sc::kEnsembleModel)) {
+      rank::require_current_ranking(s, "query");
+      stored = rank::StoredRanking::load(cfg, s, d, threads);
+    }
+    score::NewMirnaScorer scorer(cfg, s, d, stored.get(), threads);
+    auto r = scorer.score(cfg.sequence);
+    p = std::move(r.probability);
+    ranked = std::move(r.score);
+    feats = std::move(r.features);
+    if (!r.by_ensemble) stored.reset();
+    log_info(r.by_ensemble ? "[query] a new sequence has no validated pairs: ranked by the ensemble on its seed family, "
+                             "TargetScan and sequence evidence (seed " + r.seed + ")"
+                           : std::string("[query] a new sequence has no validated pairs: scored by the classifier alone"));
   } else {
+    const auto sm = embed::StoredModel::read(s, SequenceKind::Gene);
+    auto v = sm.infer(cfg.sequence, cfg.seed, nullptr);
+    std::vector<float> mirna, gene;
+    std::size_t dims = 0;
+    embed::read_embeddings(s, mirna, gene, dims);
+    auto ck = model::Checkpoint::load(model::checkpoint_path(cfg));
+    auto x = model::pair_features(mirna, v, dims, mi, gi, ck.feature_set, ck.ae.get());
+    p = ck.classifier.predict(x.data(), partners, threads);
+    ranked = p;
     log_info("[query] a new sequence has no validated pairs: scored by the classifier alone");
   }
   rank::TopK top(static_cast<std::size_t>(cfg.top));

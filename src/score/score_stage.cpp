@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "aemigap/core/cpu_dispatch.hpp"
 #include "aemigap/core/blas_check.hpp"
 #include "aemigap/core/checked_matrix.hpp"
 #include "aemigap/core/error.hpp"
@@ -151,7 +152,7 @@ ScoreOutcome score_stage(const Config& cfg, dist::Communicator& comm, const vola
   if (pairs_before > total_pairs) pairs_before = total_pairs;
   log_info("[score] " + std::to_string(todo.size()) + " of " + std::to_string(nb) + " blocks of " + std::to_string(br) +
            " miRNA rows to score on " + std::to_string(comm.size()) + " rank(s) x " + std::to_string(threads) +
-           " threads (" + (scorer.has_fast_path() ? "fast path" : "plain forward") + ")");
+           " threads (" + (scorer.has_fast_path() ? std::string("fast path, kernels ") + core::kernel_isa() : std::string("plain forward")) + ")");
   // positives per row, to mask with NaN
   std::vector<std::uint64_t> pos_begin(nm + 1, 0);
   for (const auto& p : d.positives) ++pos_begin[static_cast<std::size_t>(p[0]) + 1];

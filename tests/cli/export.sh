@@ -49,6 +49,22 @@ assert df.training_negative.sum() == len(f["pairs/negative"]), "training negativ
 assert set(df.targetscan.unique()) <= {0, 1}
 print(f"ok: export TSV.gz read by pandas: {len(df)} pairs (the pool), ranks equal pandas' ranking, KRAS = Entrez 3845")
 PY
+# R's read.delim, as docs/results-usage.md shows it (Debian r-base-core)
+if command -v Rscript > /dev/null; then
+  Rscript --vanilla - > r.log 2>&1 <<'RS' || { cat r.log; echo "FAIL: R read.delim of the export"; exit 1; }
+df <- read.delim("res/ranking.tsv.gz", colClasses = c(entrez_id = "character"))
+top <- head(df[order(df$global_rank), ], 30)
+kras <- subset(df, gene_symbol == "KRAS" & rank_in_gene <= 10)
+stopifnot(nrow(top) == 30, top$global_rank[1] == 1, all(diff(top$global_rank) >= 0))
+stopifnot(nrow(kras) >= 1, all(kras$entrez_id == "3845"), all(kras$rank_in_gene <= 10))
+stopifnot(all(rank(-df$score, ties.method = "min") == df$global_rank))
+cat(sprintf("ok: R %s read.delim: %d pairs, the top 30 and KRAS's best %d; ranks equal R's rank()\n",
+            getRversion(), nrow(df), nrow(kras)))
+RS
+  cat r.log
+else
+  echo "FAIL: no Rscript (env/install-debian.sh dev installs r-base-core)"; exit 1
+fi
 
 # filters: miRNAs by name and by MIMAT (and one unknown, reported), the top 5 per miRNA
 read -r first mimat < <("$py" -c "
@@ -105,6 +121,17 @@ lines = ["id\tmirna\tgene\tnote",
          "e\thsa-miR-nope\tKRAS\tunknown miRNA",
          "f\thsa-let-7b-5p\tNOTAGENE1\tunknown gene",
          "g\thsa-let-7b-5p\tC-K-RAS\talias"]
+# miRNAs by sequence: the store's let-7b-5p by its own sequence, and a new one (its 3' end
+# changed, the seed kept) as RNA and as lower-case DNA, and with an unknown gene
+seqs = dict(zip(f["mirna/name"].asstr()[:], f["mirna/sequence"].asstr()[:]))
+known = seqs["hsa-let-7b-5p"]
+new = known[:-2] + ("AA" if not known.endswith("AA") else "CC")
+assert new not in seqs.values()
+lines += [f"h\t{known}\tKRAS\tthe sequence of let-7b-5p",
+          f"i\t{new}\tKRAS\ta new sequence",
+          f"j\t{new.lower().replace('u', 't')}\tKRAS\tthe same as DNA",
+          f"k\t{new}\tNOTAGENE2\ta new sequence, unknown gene"]
+open("new_sequence.txt", "w").write(new)
 open("pairs.tsv", "w").write("\n".join(lines) + "\n")
 open("pairs.csv", "w").write('id,mirna,gene,note\nx,hsa-let-7b-5p,KRAS,"quoted, with a comma"\n')
 PY
@@ -113,12 +140,19 @@ PY
 "$py" - <<'PY'
 import pandas as pd
 s = pd.read_csv("scored.tsv", sep="\t", dtype=str, keep_default_na=False)
-assert list(s.id) == list("abcdefg"), list(s.id)
+assert list(s.id) == list("abcdefghijk"), list(s.id)
 assert list(s.columns[:4]) == ["id", "mirna", "gene", "note"] and "reason" in s.columns
 ok = s.set_index("id")
-for k in "abcg":
+for k in "abcgh":
     assert ok.loc[k, "status"] == "ok" and ok.loc[k, "aemigap_gene"] == "KRAS", ok.loc[k]
-assert len(set(ok.loc[list("abcg"), "score"])) == 1, "the same pair by four identifiers"
+assert len(set(ok.loc[list("abcgh"), "score"])) == 1, "the same pair by five identifiers"
+new = open("new_sequence.txt").read()
+for k in "ij":
+    assert ok.loc[k, "status"] == "new" and ok.loc[k, "aemigap_mirna"] == new and ok.loc[k, "score"] != "", ok.loc[k]
+    assert "scored from its sequence" in ok.loc[k, "reason"] and ok.loc[k, "training_negative"] == "0", ok.loc[k]
+assert ok.loc["i", "score"] == ok.loc["j", "score"] and ok.loc["i", "global_rank"] == ok.loc["j", "global_rank"]
+assert ok.loc["k", "status"] == "unknown" and ok.loc["k", "reason"] == "unknown gene identifier 'NOTAGENE2'", ok.loc["k"]
+open("new_score.txt", "w").write(ok.loc["i", "score"])
 assert ok.loc["d", "status"] == "validated" and ok.loc["d", "score"] == ""
 for k, why in (("e", "unknown miRNA identifier 'hsa-miR-nope'"), ("f", "unknown gene identifier 'NOTAGENE1'")):
     assert ok.loc[k, "status"] == "unknown" and why in ok.loc[k, "reason"] and ok.loc[k, "score"] == "", ok.loc[k]
@@ -127,10 +161,22 @@ row = full[(full.mirna == "hsa-let-7b-5p") & (full.gene_symbol == "KRAS")].iloc[
 assert float(ok.loc["a", "score"]) == row.score and int(ok.loc["a", "global_rank"]) == row.global_rank
 c = pd.read_csv("pairs.csv.scored.csv")
 assert c.note[0] == "quoted, with a comma" and c.status[0] == "ok" and float(c.score[0]) == row.score
-print("ok: score-pairs: 7 rows in input order; symbol, alias, MIMAT, Entrez, Ensembl and case all find KRAS; "
+print("ok: score-pairs: 11 rows in input order; symbol, alias, MIMAT, Entrez, Ensembl, case and its sequence all find "
+      "let-7b-5p x KRAS; a new sequence (RNA or DNA) scored; "
       "validated and unknown rows kept with a reason; CSV quoting kept")
 PY
-grep -q "2 of 7 rows could not be scored" sp.log || { cat sp.log; echo "FAIL: unknown rows not counted"; exit 1; }
+grep -q "3 of 11 rows could not be scored" sp.log || { cat sp.log; echo "FAIL: unknown rows not counted"; exit 1; }
+# a new sequence scores as `query --sequence` scores it
+"$bin" query "${cfg[@]}" --store s.h5 --sequence "$(cat new_sequence.txt)" --top 100000 > q.tsv 2> q.log ||
+  { cat q.log; echo "FAIL: query --sequence"; exit 1; }
+"$py" - <<'PY'
+import pandas as pd
+q = pd.read_csv("q.tsv", sep="\t")
+want = float(q.set_index(q.columns[1]).loc["KRAS", "score"])
+got = float(open("new_score.txt").read())
+assert abs(got - want) < 1e-6, (got, want)
+print(f"ok: a new sequence: score-pairs {got:.6f} = query --sequence {want:.6f} on KRAS")
+PY
 if "$bin" score-pairs "${cfg[@]}" --store s.h5 --input pairs.tsv --gene-column symbol > bad.log 2>&1; then
   echo "FAIL: a missing column was accepted"; exit 1; fi
 grep -q "pairs.tsv:1: no column 'symbol' (option gene-column); the header has: id, mirna, gene, note" bad.log ||
@@ -144,6 +190,8 @@ if grep -q -- "--embed-k" help.txt; then echo "FAIL: export --help lists embed o
 "$bin" embed --help | grep -q -- "--embed-k" || { echo "FAIL: embed --help"; exit 1; }
 [ "$("$bin" --help | grep -c -- '--embed-k')" = 1 ] || { echo "FAIL: --help lost an option"; exit 1; }
 echo "ok: export --help and embed --help list their own options; --help lists all"
+# --version names the instruction set the hot kernels run with (the run manifests too)
+"$bin" --version | grep -qE "^hot kernels: (x86-64|native build|the compiler)" || { "$bin" --version; echo "FAIL: --version"; exit 1; }
 
 # every plot has its data beside it: ROC and confusion (with rates) of cv, the histogram of
 # report over the scores' own range (was: clamped to [0, 1], ALS scores piled in the end bins)

@@ -12,6 +12,23 @@ for f in bin/aemigap share/aemigap/configs/smoke.ini share/aemigap/data/gene_ids
   [ -e "$p/$f" ] || { echo "FAIL: $f not installed"; exit 1; }
 done
 "$p/bin/aemigap" --version
+# every library the installed binary needs comes from a package of the runtime set
+runtime=$("$src/env/install-debian.sh" --list runtime)
+for lib in $(readelf -d "$p/bin/aemigap" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+  path=$({ ldconfig -p || true; } | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}')  # awk ends ldconfig early
+  [ -n "$path" ] || { echo "FAIL: $lib (needed by bin/aemigap) not found by ldconfig"; exit 1; }
+  real=$(readlink -f "$path") pkg=
+  for f in "$real" "${real#/usr}" "$path"; do  # merged /usr: dpkg may list /lib/... for /usr/lib/...
+    [ -n "$pkg" ] || pkg=$(dpkg -S "$f" 2>/dev/null | head -1 | cut -d: -f1) || true
+  done
+  if [ -z "$pkg" ]; then  # CUDA and NCCL of a GPU build come from outside Debian
+    case "$real" in /usr/local/* | /opt/*) echo "note: $lib is $real, not from a Debian package"; continue ;; esac
+    echo "FAIL: $lib ($real) belongs to no Debian package"; exit 1
+  fi
+  case "$pkg" in libc6 | libgcc-s1 | libstdc++6) continue ;; esac  # essential: on every Debian system
+  grep -qx "$pkg" <<< "$runtime" || { echo "FAIL: $lib comes from $pkg, which env/install-debian.sh runtime lacks"; exit 1; }
+done
+echo "ok: every NEEDED library of bin/aemigap is in env/install-debian.sh's runtime set"
 { zcat "$p/share/aemigap/data/mirtarbase7_hsa_pairs.tsv.gz" || true; } | head -200 > small.tsv  # zcat ends on SIGPIPE
 "$p/bin/aemigap" ingest --config "$p/share/aemigap/configs/smoke.ini" --pairs small.tsv --store s.h5 > ingest.log 2>&1 ||
   { cat ingest.log; echo "FAIL: the installed binary with the installed preset"; exit 1; }

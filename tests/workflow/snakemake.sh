@@ -22,6 +22,7 @@ for stage, product in made.items():
     m = json.load(open(f"res/runs/{stage}.json"))
     assert m["status"] == "ok" and m["exit_code"] == 0, (stage, m["status"])
     assert product in m["outputs"]["products"], (stage, m["outputs"])
+    assert m["cpu_kernels"].startswith(("x86-64", "native", "the compiler")), m["cpu_kernels"]
 ingest = json.load(open("res/runs/ingest.json"))
 assert any(f["option"] == "pairs" and f["path"].endswith("small.tsv") and len(f["hash"]) == 16 for f in ingest["inputs"]["files"])
 score = json.load(open("res/runs/score.json"))

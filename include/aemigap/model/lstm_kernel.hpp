@@ -1,8 +1,9 @@
 // LSTM inference for scoring, without LibTorch: the fused fast path's recurrent core.
 //
 // Per layer and step, one product [tile x (in + H)] x [(in + H) x 4H] (input and hidden
-// weights stacked) by a register-blocked AVX2/FMA kernel, then the gates (PyTorch order
-// i, f, g, o) in one fused pass with a vectorised exp; tiles of sequences stay in cache.
+// weights stacked) by a register-blocked kernel, then the gates (PyTorch order i, f, g, o)
+// in one fused pass with a vectorised exp; tiles of sequences stay in cache. Compiled per
+// x86-64 level and chosen at run time (core/cpu_dispatch.hpp; body: lstm_kernel_body.inc).
 // Results match LibTorch's LSTM to float rounding (the test allows 1e-5 on probabilities).
 #pragma once
 

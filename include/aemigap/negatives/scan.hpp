@@ -50,11 +50,25 @@ class PoolScanner {
   // The three distances of one pair as the scan computes them (float, expanded form).
   Distances scan_distances(std::uint64_t row, std::uint64_t gene) const;
 
+  // Views of the scanner's arrays: what its per-level kernels read (src/negatives/scan_kernel_body.inc).
+  struct Arrays {
+    std::size_t dims, ng, nblocks;
+    const float *u, *wu, *uu, *un, *wuu, *gt, *wgt, *vv, *vn, *wvv;
+    const std::uint64_t* pos_begin;
+    const std::int32_t* pos_gene;
+    float te2, tc1, tm2;
+  };
+
  private:
   // Flags of every gene of one row: bit 0 Euclidean, 1 cosine, 2 Mahalanobis above the
   // threshold, bit 3 in the pool (not a positive).
   void row_flags(std::uint64_t row, std::uint8_t* flags) const;
   bool is_candidate(std::uint8_t f) const { return uniform_ ? (f & 8) : f == 15; }
+  Arrays arrays() const {
+    return {dims_,        ng_,         nblocks_,    u_.data(),         wu_.data(),       uu_.data(),
+            un_.data(),   wuu_.data(), gt_.data(),  wgt_.data(),       vv_.data(),       vn_.data(),
+            wvv_.data(),  pos_begin_.data(), pos_gene_.data(), te2_, tc1_, tm2_};
+  }
 
   std::size_t dims_, nm_, ng_, nblocks_;
   std::vector<float> u_, wu_;                   // miRNA rows (raw, whitened)
