@@ -91,8 +91,10 @@ class NcclCommunicator : public Communicator {
       : mpi_(std::move(mpi)), comm_(comm), device_(device) {
     AEMIGAP_CUDA_CHECK(cudaSetDevice(device_));
     AEMIGAP_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    AEMIGAP_CUDA_CHECK(cudaEventCreateWithFlags(&produced_, cudaEventDisableTiming));
   }
   ~NcclCommunicator() override {
+    cudaEventDestroy(produced_);
     cudaStreamDestroy(stream_);
     ncclCommDestroy(comm_);
   }
@@ -100,16 +102,20 @@ class NcclCommunicator : public Communicator {
   int size() const override { return mpi_->size(); }
   const char* backend() const override { return "nccl"; }
   bool device_memory() const override { return true; }
+  void set_producer_stream(void* stream) override { producer_ = static_cast<cudaStream_t>(stream); }
 
   void allreduce(void* buf, std::size_t count, DType t, ReduceOp op) override {
+    wait_for_producer();
     AEMIGAP_NCCL_CHECK(ncclAllReduce(buf, buf, count, nccl_type(t), nccl_op(op), comm_, stream_));
     sync();
   }
   void broadcast(void* buf, std::size_t count, DType t, int root) override {
+    wait_for_producer();
     AEMIGAP_NCCL_CHECK(ncclBroadcast(buf, buf, count, nccl_type(t), root, comm_, stream_));
     sync();
   }
   void allgather(const void* send, void* recv, std::size_t count, DType t) override {
+    wait_for_producer();
     AEMIGAP_NCCL_CHECK(ncclAllGather(send, recv, count, nccl_type(t), comm_, stream_));
     sync();
   }
@@ -118,6 +124,7 @@ class NcclCommunicator : public Communicator {
     AEMIGAP_CHECK(counts.size() == static_cast<std::size_t>(size()), "allgatherv needs one count per rank");
     const std::size_t es = dtype_size(t);
     std::size_t off = 0;
+    wait_for_producer();
     AEMIGAP_NCCL_CHECK(ncclGroupStart());
     for (int r = 0; r < size(); ++r) {
       char* dst = static_cast<char*>(recv) + off * es;
@@ -141,11 +148,25 @@ class NcclCommunicator : public Communicator {
   }
 
  private:
+  // Producer -> collective: the collectives run on their own non-blocking stream, which does
+  // not wait for the legacy default stream where LibTorch wrote the buffer (the gradients
+  // fused into one buffer, rank 0's parameters copied into a fresh one). Without this wait
+  // NCCL could read the buffer before those kernels finish. An event recorded on the
+  // producer's stream and waited on by ours orders the two on the device, without blocking
+  // the host (as c10d's ProcessGroupNCCL does with its work streams).
+  void wait_for_producer() {
+    AEMIGAP_CUDA_CHECK(cudaEventRecord(produced_, producer_ ? producer_ : cudaStreamLegacy));
+    AEMIGAP_CUDA_CHECK(cudaStreamWaitEvent(stream_, produced_, 0));
+  }
+  // Collective -> consumer: the host waits for the collective, so whatever reads the
+  // buffer afterwards, on any stream or on the host, sees its result.
   void sync() { AEMIGAP_CUDA_CHECK(cudaStreamSynchronize(stream_)); }
   std::unique_ptr<Communicator> mpi_;
   ncclComm_t comm_;
   int device_;
   cudaStream_t stream_{};
+  cudaStream_t producer_{};  // null: the legacy default stream
+  cudaEvent_t produced_{};
 };
 
 }  // namespace

@@ -39,6 +39,11 @@ class Communicator {
   virtual const char* backend() const = 0;
   // Where the buffers of the collectives live: host memory (MPI) or device memory (NCCL).
   virtual bool device_memory() const { return false; }
+  // The device stream whose work produces the buffers of the next collectives (a
+  // cudaStream_t; null: the legacy default stream, where LibTorch works unless told
+  // otherwise). A device backend makes each collective wait for that stream's work so far;
+  // a host backend has nothing to order and ignores it.
+  virtual void set_producer_stream(void* stream) { (void)stream; }
 
   // In place: every rank ends with the element-wise reduction over all ranks.
   virtual void allreduce(void* buf, std::size_t count, DType t, ReduceOp op) = 0;

@@ -5,8 +5,10 @@
 // Bootstrap: rank 0 makes the ncclUniqueId and broadcasts it over the MPI communicator the
 // NCCL one mirrors; each rank uses device (local rank % device count), the local rank read
 // from OMPI_COMM_WORLD_LOCAL_RANK or SLURM_LOCALID (else the rank within the node).
-// Every collective runs on the communicator's stream and synchronises before returning, so
-// buffers may be reused at once. barrier() and split() also use the MPI communicator.
+// Every collective first makes the communicator's stream wait (on the device, through an
+// event) for the work so far of the producer stream (set_producer_stream; by default the
+// legacy default stream, where LibTorch works), runs on the communicator's stream, and
+// synchronises before returning, so buffers may be reused at once. barrier() and split() also use the MPI communicator.
 #pragma once
 
 #include <cstddef>
