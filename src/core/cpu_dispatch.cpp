@@ -15,15 +15,6 @@ constexpr bool kDispatch = true;
 constexpr bool kDispatch = false;
 #endif
 
-const char* level_name(CpuLevel l) {
-  switch (l) {
-    case CpuLevel::V4: return "x86-64-v4";
-    case CpuLevel::V3: return "x86-64-v3";
-    case CpuLevel::Base: return "x86-64";
-    default: return "native";
-  }
-}
-
 CpuLevel choose() {
   if (!kDispatch) return CpuLevel::Native;
   __builtin_cpu_init();
@@ -33,24 +24,32 @@ CpuLevel choose() {
   const char* cap = std::getenv("AEMIGAP_CPU_LEVEL");
   if (cap == nullptr || *cap == '\0') return best;
   const std::string c = cap;
-  CpuLevel want;
-  if (c == "x86-64-v4") want = CpuLevel::V4;
-  else if (c == "x86-64-v3") want = CpuLevel::V3;
-  else if (c == "x86-64") want = CpuLevel::Base;
-  else {
+  CpuLevel want = CpuLevel::Native;
+  for (CpuLevel l : {CpuLevel::V4, CpuLevel::V3, CpuLevel::Base})
+    if (c == cpu_level_name(l)) want = l;
+  if (want == CpuLevel::Native) {
     log_warn("AEMIGAP_CPU_LEVEL=" + c + " is not x86-64, x86-64-v3 or x86-64-v4: ignored, the kernels run at " +
-             level_name(best));
+             cpu_level_name(best));
     return best;
   }
   if (static_cast<int>(want) > static_cast<int>(best)) {
-    log_warn("AEMIGAP_CPU_LEVEL=" + c + ": this CPU has only " + level_name(best) + "; the kernels run at " +
-             level_name(best));
+    log_warn("AEMIGAP_CPU_LEVEL=" + c + ": this CPU has only " + cpu_level_name(best) + "; the kernels run at " +
+             cpu_level_name(best));
     return best;
   }
   return want;
 }
 
 }  // namespace
+
+const char* cpu_level_name(CpuLevel l) {
+  switch (l) {
+    case CpuLevel::V4: return "x86-64-v4";
+    case CpuLevel::V3: return "x86-64-v3";
+    case CpuLevel::Base: return "x86-64";
+    default: return "native";
+  }
+}
 
 CpuLevel cpu_level() {
   static const CpuLevel level = choose();

@@ -15,6 +15,7 @@
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/text.hpp"
 #include "aemigap/core/threads.hpp"
+#include "aemigap/data/fasta.hpp"
 #include "aemigap/export/export.hpp"
 #include "aemigap/eval/evidence.hpp"
 #include "aemigap/score/new_mirna.hpp"
@@ -56,18 +57,14 @@ std::vector<std::string> fields_of(std::string_view line, char sep) {
   return out;
 }
 
-// A mature miRNA sequence as a user may type it (RNA or DNA letters, 16-30 nt), normalised
-// to upper-case RNA; "" when the text is not one.
+// A mature miRNA sequence as a user may type it (RNA or DNA letters, any case, 16-30 nt),
+// normalised as ingest normalises the store's (upper-case RNA); "" when the text is not one.
 std::string as_mirna_sequence(std::string_view text) {
   const std::string_view t = trim(text);
   if (t.size() < 16 || t.size() > 30) return "";
-  std::string seq;
-  for (char c : t) {
-    const char u = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-    if (u != 'A' && u != 'C' && u != 'G' && u != 'U' && u != 'T') return "";
-    seq += u == 'T' ? 'U' : u;
-  }
-  return seq;
+  for (char c : t)
+    if (std::string_view("ACGUTacgut").find(c) == std::string_view::npos) return "";
+  return normalise_sequence(t, Alphabet::Rna);
 }
 
 std::string cell(const std::string& v, char sep) {
@@ -119,10 +116,8 @@ ExportResult score_pairs(const Config& cfg) {
     std::string new_sequence;  // a miRNA the store does not have, given by its sequence
   };
   std::unordered_map<std::string, std::size_t> by_sequence;  // the store's miRNAs by mature sequence
-  for (std::size_t m = 0; m < v->d.mirna_sequences.size(); ++m) {
-    const std::string seq = as_mirna_sequence(v->d.mirna_sequences[m]);
-    if (!seq.empty()) by_sequence.emplace(seq, m);
-  }
+  for (std::size_t m = 0; m < v->d.mirna_sequences.size(); ++m)  // normalised at ingest
+    by_sequence.emplace(v->d.mirna_sequences[m], m);
   std::vector<Line> lines;
   while (in.next(line)) {
     if (trim(line).empty()) continue;

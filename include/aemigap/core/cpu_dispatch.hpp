@@ -21,6 +21,8 @@ enum class CpuLevel { Base, V3, V4, Native };
 // The level the kernels run at, chosen on first use: the best this CPU has, capped by
 // AEMIGAP_CPU_LEVEL (a value that is not a level, or above the CPU's, is warned about and ignored).
 CpuLevel cpu_level();
+// "x86-64-v4", "x86-64-v3", "x86-64" (the values AEMIGAP_CPU_LEVEL takes), or "native".
+const char* cpu_level_name(CpuLevel level);
 // The same in words, for logs, --version and run manifests, e.g.
 // "x86-64-v4 (AVX-512), chosen at run time" or "native build (-march=native)".
 const char* kernel_isa();
