@@ -36,11 +36,14 @@ echo "$job_tag $(date -Is) on ${SLURM_JOB_NODELIST:-?}: ${SLURM_NTASKS:-1} task(
 
 # aemigap_run STAGE [options]: runs the stage on the job's tasks; fails the job loudly.
 aemigap_run() {
-  local stage=$1 rc
+  local stage rc
+  stage=("$1")
   shift
+  # experiment NAME: the name comes right after the command
+  if [ "${stage[0]}" = experiment ] && [ $# -ge 1 ]; then stage+=("$1"); shift; fi
   # shellcheck disable=SC2086  # AEMIGAP_LAUNCH and AEMIGAP_ARGS are word lists
-  $AEMIGAP_LAUNCH "$AEMIGAP_BIN" "$stage" --config "$AEMIGAP_CONFIG" $AEMIGAP_ARGS "$@"
+  $AEMIGAP_LAUNCH "$AEMIGAP_BIN" "${stage[@]}" --config "$AEMIGAP_CONFIG" $AEMIGAP_ARGS "$@"
   rc=$?
-  [ $rc -eq 0 ] || die "aemigap $stage failed with exit code $rc"
-  echo "$job_tag $(date -Is) aemigap $stage done"
+  [ $rc -eq 0 ] || die "aemigap ${stage[*]} failed with exit code $rc"
+  echo "$job_tag $(date -Is) aemigap ${stage[*]} done"
 }

@@ -68,6 +68,7 @@ int main_impl(int argc, char** argv, int rank) {
     std::string name = args[0];
     args.erase(args.begin());
     Context ctx = make_context(args, rank);
+    if (ctx.cfg.list_tasks) return run_experiment(ctx, name);  // prints the tasks: no lock
     const StoreLock lock = lock_store(ctx, StoreLock::Mode::Shared, "experiment " + name);
     return run_experiment(ctx, name);
   }
@@ -82,6 +83,7 @@ int main_impl(int argc, char** argv, int rank) {
   }
 
   Context ctx = make_context(args, rank);
+  if (cmd == "cv" && ctx.cfg.list_tasks) return found->run(ctx);  // prints the tasks: no lock, no manifest
   // Readers share the store; every other command writes it. cv tasks of a job array only
   // read it (their parts go to the results directory) and run side by side.
   const bool reads_only = found->reads_only || (cmd == "cv" && ctx.cfg.cv_task > 0);

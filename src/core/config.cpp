@@ -309,6 +309,8 @@ void Config::validate() const {
   if (embed_frames > embed_k) throw ConfigError("option 'embed-frames' must be <= embed-k");
   if (embed_min_alpha > embed_alpha) throw ConfigError("option 'embed-min-alpha' must be <= embed-alpha");
   if (cv_task > 0 && cv_merge) throw ConfigError("options 'cv-task' and 'cv-merge' exclude each other");
+  if (experiment_task > 0 && experiment_merge)
+    throw ConfigError("options 'experiment-task' and 'experiment-merge' exclude each other");
   if (classifier == Arch::Transformer && rnn_hidden % tf_heads != 0)
     throw ConfigError("option 'rnn-hidden' must be divisible by 'tf-heads' for the transformer");
 }

@@ -1,32 +1,101 @@
 #include "aemigap/experiment/paper_tables.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
+#include <map>
 #include <memory>
 #include <sstream>
 
-#include "aemigap/core/lineage.hpp"
 #include "aemigap/core/atomic_file.hpp"
 #include "aemigap/core/blas_check.hpp"
 #include "aemigap/core/config.hpp"
 #include "aemigap/core/error.hpp"
+#include "aemigap/core/hash.hpp"
+#include "aemigap/core/lineage.hpp"
 #include "aemigap/core/log.hpp"
 #include "aemigap/core/store.hpp"
 #include "aemigap/core/store_schema.hpp"
 #include "aemigap/core/threads.hpp"
 #include "aemigap/data/dataset.hpp"
+#include "aemigap/dist/communicator.hpp"
 #include "aemigap/train/cv.hpp"
 
 namespace aemigap::experiment {
 
 namespace {
 
-struct Row {
+// One row group of a table: a CV job. fit_latent > 0: the variant fits its own shared
+// autoencoder of that latent (the latent sweep); otherwise it uses the store's /ae (or
+// none, or one per fold, as its options say). paper: the paper's numbers for this row.
+struct Variant {
   std::string label;
-  CvProtocol protocol;
-  train::MetricSummary s;
-  std::vector<train::Metrics> folds;
+  train::CvOptions opt;
+  int fit_latent = 0;
+  std::string paper;
+};
+
+struct Experiment {
+  const char* name;
+  const char* table;     // the paper's table it reproduces
+  bool per_fold_table;   // one row per fold (Table 3) instead of mean ± sd per variant
+  bool needs_stored_ae;  // uses /ae (the latent sweep fits its own)
+  void (*variants)(const train::CvOptions& base, std::vector<Variant>& out);
+};
+
+// The published numbers we can cite (docs/results/paper/README.md says where from and
+// which cells of the paper's tables we could not read).
+constexpr const char* kPaperAuc = "AUC 0.9846 (AEmiGAP, 5-fold mean)";
+constexpr const char* kMigapAuc = "AUC 0.9834 (miGAP's own paper)";
+
+void latent_sweep(const train::CvOptions& base, std::vector<Variant>& out) {
+  for (int latent : {8, 16, 32, 64, 128})
+    for (FeatureSet fs : {FeatureSet::Latent, FeatureSet::PairLatent}) {
+      train::CvOptions o = base;
+      o.ae_spec.latent = latent;
+      o.ae_per_fold = false;
+      o.features = fs;
+      out.push_back({std::string(fs == FeatureSet::Latent ? "A (latent)" : "B (pair+latent)") + ", latent " +
+                         std::to_string(latent),
+                     o, latent, ""});
+    }
+}
+
+void folds(const train::CvOptions& base, std::vector<Variant>& out) {
+  train::CvOptions shared = base;
+  shared.ae_per_fold = false;
+  const std::string what = std::string(name_of(base.classifier.arch)) + ", " + name_of(base.features);
+  out.push_back({what + ", autoencoder fitted once on every pair (as the paper)", shared, 0, kPaperAuc});
+  if (base.needs_ae()) {
+    train::CvOptions per_fold = base;
+    per_fold.ae_per_fold = true;
+    out.push_back({what + ", autoencoder fitted per training fold", per_fold, 0, ""});
+  }
+}
+
+void ae_vs_pair(const train::CvOptions& base, std::vector<Variant>& out) {
+  for (FeatureSet fs : {FeatureSet::Pair, FeatureSet::PairLatent}) {
+    train::CvOptions o = base;
+    o.features = fs;
+    out.push_back({fs == FeatureSet::Pair ? "miGAP (pair, 128)" : "AEmiGAP (pair+latent)", o, 0,
+                   fs == FeatureSet::Pair ? kMigapAuc : kPaperAuc});
+  }
+}
+
+void models(const train::CvOptions& base, std::vector<Variant>& out) {
+  for (Arch a : {Arch::Lstm, Arch::BiLstm, Arch::Gru, Arch::Transformer}) {
+    train::CvOptions o = base;
+    o.classifier.arch = a;
+    out.push_back({name_of(a), o, 0, a == Arch::Lstm ? kPaperAuc : ""});
+  }
+}
+
+const Experiment kExperiments[] = {
+    {"latent-sweep", "Table 2", false, false, latent_sweep},
+    {"folds", "Table 3", true, true, folds},
+    {"ae-vs-pair", "Table 11", false, true, ae_vs_pair},
+    {"models", "Table 13", false, true, models},
 };
 
 std::string f4(double v) {
@@ -35,56 +104,154 @@ std::string f4(double v) {
   return b;
 }
 
-// What an experiment gives each variant: run(label, options) appends its CV rows.
-using RunVariant = std::function<void(const std::string& label, const train::CvOptions& opt)>;
+// A folder name for a variant label: "B (pair+latent), latent 8" -> "b-pair-latent-latent-8".
+std::string slug(const std::string& label) {
+  std::string s;
+  for (char c : label) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (keep || (lower >= 'a' && lower <= 'z')) s += lower;
+    else if (!s.empty() && s.back() != '-') s += '-';
+  }
+  while (!s.empty() && s.back() == '-') s.pop_back();
+  return s;
+}
 
-struct Experiment {
-  const char* name;
-  bool per_fold_table;  // one row per fold (Table 3) instead of mean ± sd per variant
-  bool needs_stored_ae;  // uses /ae (the latent sweep fits its own)
-  void (*variants)(const train::CvOptions& base, train::CvInputs& in, const RunVariant& run);
+// ------------------------------------------------------------------ the latent sweep's autoencoders
+
+// What a fitted autoencoder depends on: the pairs it sees and its settings (not the ranks).
+std::uint64_t ae_fit_fingerprint(const train::CvInputs& in, const model::AutoencoderSpec& spec, const train::AeOptions& ao) {
+  std::uint64_t h = hash_bytes(in.mirna.data(), in.mirna.size() * 4);
+  h = hash_bytes(in.gene.data(), in.gene.size() * 4, h);
+  h = hash_bytes(in.negatives.data(), in.negatives.size() * sizeof(in.negatives[0]), h);
+  h = hash_bytes(in.data->positives.data(), in.data->positives.size() * sizeof(in.data->positives[0]), h);
+  std::ostringstream o;
+  o << spec.input << '|' << spec.latent << '|';
+  for (int w : spec.hidden) o << w << ',';
+  o << '|' << ao.epochs << '|' << ao.batch << '|' << ao.lr << '|' << ao.test_fraction << '|' << ao.seed;
+  return hash_string(o.str(), h);
+}
+
+std::string ae_cache_path(const std::string& dir, int latent) {
+  return dir + "/ae/latent" + std::to_string(latent) + ".h5";
+}
+
+// The cached autoencoder when it was fitted from the same pairs and settings, else null.
+std::unique_ptr<model::AutoencoderModel> read_cached_ae(const std::string& path, std::uint64_t fp) {
+  if (!std::filesystem::exists(path)) return nullptr;
+  Store s = Store::open(path);
+  if (s.attr_string("/ae", "fit_fingerprint") != std::to_string(fp)) {
+    log_warn("[experiment] " + path + " was fitted from other pairs or settings: fitting it again");
+    return nullptr;
+  }
+  return std::make_unique<model::AutoencoderModel>(model::AutoencoderModel::read(s, "/ae"));
+}
+
+// Fits the autoencoder of `latent` over `comm` (data-parallel) and caches it (comm rank 0).
+void fit_cached_ae(const train::CvInputs& in, const train::CvOptions& opt, dist::Communicator* comm,
+                   const std::string& path, std::uint64_t fp) {
+  train::AeOptions ao = opt.ae;
+  ao.comm = comm;
+  ao.device = opt.device;
+  auto ae = train::fit_autoencoder(in, opt.ae_spec, ao, nullptr);
+  if (comm && comm->rank() != 0) return;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  StoreUpdate up(path, true);
+  ae.write(up.store(), "/ae");
+  up.store().set_attr("/ae", "fit_fingerprint", std::to_string(fp));
+  up.commit();
+  log_info("[experiment] autoencoder of latent " + std::to_string(opt.ae_spec.latent) + " cached in " + path);
+}
+
+// ------------------------------------------------------------------ the tables
+
+struct Table {
+  std::string md, tsv;
 };
 
-void latent_sweep(const train::CvOptions& base, train::CvInputs& in, const RunVariant& run) {
-  for (int latent : {8, 16, 32, 64, 128}) {
-    train::CvOptions o = base;
-    o.ae_spec.latent = latent;
-    o.ae_per_fold = false;
-    in.ae = std::make_unique<model::AutoencoderModel>(train::fit_autoencoder(in, o.ae_spec, o.ae, nullptr));
-    for (FeatureSet fs : {FeatureSet::Latent, FeatureSet::PairLatent}) {
-      o.features = fs;
-      run(std::string(fs == FeatureSet::Latent ? "A (latent)" : "B (pair+latent)") + ", latent " + std::to_string(latent),
-          o);
+Table make_table(const Experiment& ex, const std::vector<Variant>& vars,
+                 const std::vector<std::vector<train::ProtocolResult>>& res, const Config& cfg, double wall_s) {
+  std::ostringstream md, tsv;
+  double unit_s = 0;
+  std::size_t n_units = 0;
+  for (const auto& job : res)
+    for (const auto& r : job) {
+      for (const auto& f : r.folds) unit_s += f.train.seconds, ++n_units;
+      if (r.has_final) unit_s += r.final_fit.train.seconds, ++n_units;
     }
+  md << "# Experiment " << ex.name << " (the paper's " << ex.table << ")\n\n";
+  auto ind = [](const train::ProtocolResult& r, bool mirna) {
+    return r.independent.measured ? f4(mirna ? r.independent.mirna_auc : r.independent.auc) : std::string("–");
+  };
+  if (ex.per_fold_table) {
+    md << "| variant | protocol | fold | AUC | F1 | precision | recall | accuracy | independent per-miRNA AUC | paper |\n"
+          "|---|---|---|---|---|---|---|---|---|---|\n";
+    for (std::size_t v = 0; v < vars.size(); ++v)
+      for (const auto& r : res[v]) {
+        for (std::size_t k = 0; k < r.folds.size(); ++k) {
+          const auto& m = r.folds[k].metrics;
+          md << "| " << vars[v].label << " | " << name_of(r.protocol) << " | " << k + 1 << " | " << f4(m.auc) << " | "
+             << f4(m.f1) << " | " << f4(m.precision) << " | " << f4(m.recall) << " | " << f4(m.accuracy) << " | | |\n";
+        }
+        const auto &m = r.summary.mean, &sd = r.summary.sd;
+        md << "| " << vars[v].label << " | " << name_of(r.protocol) << " | **mean ± sd** | " << f4(m.auc) << " ± "
+           << f4(sd.auc) << " | " << f4(m.f1) << " ± " << f4(sd.f1) << " | " << f4(m.precision) << " | " << f4(m.recall)
+           << " | " << f4(m.accuracy) << " | " << ind(r, true) << " | "
+           << (r.protocol == CvProtocol::Paper ? vars[v].paper : std::string()) << " |\n";
+      }
+  } else {
+    md << "| variant | protocol | AUC | F1 | precision | recall | accuracy | independent per-miRNA AUC | independent AUC "
+          "| paper |\n|---|---|---|---|---|---|---|---|---|---|\n";
+    for (std::size_t v = 0; v < vars.size(); ++v)
+      for (const auto& r : res[v]) {
+        const auto &m = r.summary.mean, &sd = r.summary.sd;
+        md << "| " << vars[v].label << " | " << name_of(r.protocol) << " | " << f4(m.auc) << " ± " << f4(sd.auc) << " | "
+           << f4(m.f1) << " ± " << f4(sd.f1) << " | " << f4(m.precision) << " | " << f4(m.recall) << " | "
+           << f4(m.accuracy) << " | " << ind(r, true) << " | " << ind(r, false) << " | "
+           << (r.protocol == CvProtocol::Paper ? vars[v].paper : std::string()) << " |\n";
+      }
   }
+  tsv << "variant\tprotocol\tfold\tauc\tf1\tprecision\trecall\taccuracy\tindependent_auc\tindependent_mirna_auc"
+         "\tindependent_n_mirna\tn_train\ttrain_seconds\n";
+  for (std::size_t v = 0; v < vars.size(); ++v)
+    for (const auto& r : res[v]) {
+      for (std::size_t k = 0; k < r.folds.size(); ++k) {
+        const auto& f = r.folds[k];
+        const auto& m = f.metrics;
+        tsv << vars[v].label << '\t' << name_of(r.protocol) << '\t' << k + 1 << '\t' << m.auc << '\t' << m.f1 << '\t'
+            << m.precision << '\t' << m.recall << '\t' << m.accuracy << "\t\t\t\t" << f.n_train << '\t'
+            << f.train.seconds << '\n';
+      }
+      if (r.has_final)
+        tsv << vars[v].label << '\t' << name_of(r.protocol) << "\tfinal\t\t\t\t\t\t"
+            << (r.independent.measured ? std::to_string(r.independent.auc) : "") << '\t'
+            << (r.independent.measured ? std::to_string(r.independent.mirna_auc) : "") << '\t'
+            << (r.independent.measured ? std::to_string(r.independent.n_mirna) : "") << '\t' << r.final_fit.n_train
+            << '\t' << r.final_fit.train.seconds << '\n';
+    }
+  const train::IndependentResult* any = nullptr;
+  for (const auto& job : res)
+    for (const auto& r : job)
+      if (r.independent.measured) any = &r.independent;
+  md << "\nMean ± sd over " << cfg.cv_folds << " folds. Protocols: paper = the paper's distance-filtered negatives; "
+     << "uniform = as many negatives drawn uniformly from the unknown pool (the same rows without the distance "
+        "filter, so the gap between them is what the filter adds). Independent: each variant's final model (trained "
+        "the same way on every sample after the folds) ranks ";
+  if (any)
+    md << any->n_held << " validated pairs of other databases (validation-pairs; never trained on) among "
+       << any->n_sampled << " sampled unknown pairs of the same " << any->n_mirna
+       << " miRNAs: the mean per-miRNA AUC and the AUC over all of them (0.5 = random).";
+  else
+    md << "nothing here (validation-pairs is empty).";
+  md << "\n\nBudgets: " << cfg.train_samples << " training samples per model, " << cfg.cv_folds
+     << " folds, autoencoder " << cfg.ae_epochs << " epochs (latent " << cfg.ae_latent << " unless swept), "
+     << "embeddings " << cfg.embed_epochs << " gene epochs; seed " << cfg.seed
+     << ". The paper trains 5,000,000 samples and 200 autoencoder epochs (configs/paper.ini). Genes are protein "
+        "sequences here (UniProt, by symbol); the paper embedded BioMart DNA sequences, so its gene vectors differ "
+        "from these.\n\nTime: " << n_units << " units trained in " << human_seconds(unit_s)
+     << " of training (summed over units), this run " << human_seconds(wall_s) << " wall.\n";
+  return {md.str(), tsv.str()};
 }
-
-void folds(const train::CvOptions& base, train::CvInputs&, const RunVariant& run) {
-  run(std::string(name_of(base.classifier.arch)) + ", " + name_of(base.features), base);
-}
-
-void ae_vs_pair(const train::CvOptions& base, train::CvInputs&, const RunVariant& run) {
-  for (FeatureSet fs : {FeatureSet::Pair, FeatureSet::PairLatent}) {
-    train::CvOptions o = base;
-    o.features = fs;
-    run(fs == FeatureSet::Pair ? "miGAP (pair, 128)" : "AEmiGAP (pair+latent)", o);
-  }
-}
-
-void models(const train::CvOptions& base, train::CvInputs&, const RunVariant& run) {
-  for (Arch a : {Arch::Lstm, Arch::BiLstm, Arch::Gru, Arch::Transformer}) {
-    train::CvOptions o = base;
-    o.classifier.arch = a;
-    run(name_of(a), o);
-  }
-}
-
-const Experiment kExperiments[] = {
-    {"latent-sweep", false, false, latent_sweep},
-    {"folds", true, true, folds},
-    {"ae-vs-pair", false, true, ae_vs_pair},
-    {"models", false, true, models},
-};
 
 }  // namespace
 
@@ -97,15 +264,33 @@ const std::vector<std::string>& paper_experiments() {
   return names;
 }
 
-std::string run_paper_experiment(const std::string& name, const Config& cfg) {
+std::string run_paper_experiment(const std::string& name, const Config& cfg, dist::Communicator& world) {
   const Experiment* ex = nullptr;
   for (const auto& e : kExperiments)
     if (name == e.name) ex = &e;
   if (!ex) throw ConfigError("unknown experiment '" + name + "' (latent-sweep | folds | ae-vs-pair | models | recovery)");
-  warn_if_reference_blas();
   Stopwatch sw;
   const int threads = resolve_threads(cfg.threads);
-  const train::CvOptions base = train::CvOptions::from(cfg, threads);
+  train::CvOptions base = train::CvOptions::from(cfg, threads);
+  base.final_every_protocol = true;  // every protocol's final model gets its independent AUC
+  base.keep_final_model = false;
+  base.task = 0;
+  const std::string dir = cfg.results_dir + "/experiment_" + name;
+  std::vector<Variant> vars;
+  ex->variants(base, vars);
+  for (auto& v : vars) v.opt.results_dir = dir + "/" + slug(v.label);
+  auto jobs_of = [&](const std::vector<const train::CvInputs*>& ins) {
+    std::vector<train::CvJob> jobs;
+    for (std::size_t i = 0; i < vars.size(); ++i) jobs.push_back({ins[i], vars[i].opt, vars[i].label});
+    return jobs;
+  };
+  if (cfg.list_tasks) {
+    if (world.rank() == 0)
+      for (const auto& line : train::list_units(jobs_of(std::vector<const train::CvInputs*>(vars.size(), nullptr))))
+        std::printf("%s\n", line.c_str());
+    return "";
+  }
+  warn_if_reference_blas();
   Dataset d;
   train::CvInputs in;
   {
@@ -119,63 +304,90 @@ std::string run_paper_experiment(const std::string& name, const Config& cfg) {
       in.ae = std::make_unique<model::AutoencoderModel>(model::AutoencoderModel::read(s, schema::kAe));
     }
   }
-  if (ex->needs_stored_ae && base.needs_ae() && !base.ae_per_fold && !in.ae)
+  if (ex->needs_stored_ae && base.needs_ae() && !in.ae &&
+      std::any_of(vars.begin(), vars.end(), [](const Variant& v) { return v.opt.needs_ae() && !v.opt.ae_per_fold; }))
     throw InputError(cfg.store, 0, "store has no autoencoder (/ae): run `aemigap train-ae` first");
-  std::vector<Row> rows;
-  ex->variants(base, in, [&](const std::string& label, const train::CvOptions& o) {
-    for (CvProtocol p : o.protocols) {
-      log_info("[experiment " + name + "] " + label + ", protocol " + name_of(p));
-      auto r = train::run_protocol(p, in, o, false);
-      Row row{label, p, r.summary, {}};
-      for (const auto& f : r.folds) row.folds.push_back(f.metrics);
-      rows.push_back(std::move(row));
-    }
-  });
 
-  std::ostringstream md, tsv;
-  md << "# Experiment: " << name << "\n\n";
-  tsv << "variant\tprotocol\tfold\tauc\tf1\tprecision\trecall\taccuracy\n";
-  if (ex->per_fold_table) {
-    md << "| protocol | fold | AUC | F1 | precision | recall | accuracy |\n|---|---|---|---|---|---|---|\n";
-    for (const auto& r : rows) {
-      for (std::size_t k = 0; k < r.folds.size(); ++k) {
-        const auto& m = r.folds[k];
-        md << "| " << name_of(r.protocol) << " | " << k + 1 << " | " << f4(m.auc) << " | " << f4(m.f1) << " | "
-           << f4(m.precision) << " | " << f4(m.recall) << " | " << f4(m.accuracy) << " |\n";
-      }
-      const auto& m = r.s.mean;
-      md << "| " << name_of(r.protocol) << " | mean | " << f4(m.auc) << " | " << f4(m.f1) << " | " << f4(m.precision)
-         << " | " << f4(m.recall) << " | " << f4(m.accuracy) << " |\n";
-    }
-  } else {
-    md << "| variant | protocol | AUC | F1 | precision | recall | accuracy |\n|---|---|---|---|---|---|---|\n";
-    for (const auto& r : rows) {
-      const auto &m = r.s.mean, &sd = r.s.sd;
-      md << "| " << r.label << " | " << name_of(r.protocol) << " | " << f4(m.auc) << " ± " << f4(sd.auc) << " | "
-         << f4(m.f1) << " ± " << f4(sd.f1) << " | " << f4(m.precision) << " | " << f4(m.recall) << " | "
-         << f4(m.accuracy) << " |\n";
+  // The latent sweep's autoencoders, one per latent: in a full run spread over the ranks
+  // (groups of ranks fit them data-parallel) and cached; a task fits only its own (or finds
+  // it cached); the merge only reads them.
+  std::map<int, std::uint64_t> fits;  // latent -> fingerprint
+  for (const auto& v : vars)
+    if (v.fit_latent > 0) fits.emplace(v.fit_latent, ae_fit_fingerprint(in, v.opt.ae_spec, v.opt.ae));
+  int task_latent = 0;
+  if (cfg.experiment_task > 0) {
+    const auto lines = train::list_units(jobs_of(std::vector<const train::CvInputs*>(vars.size(), nullptr)));
+    if (static_cast<std::size_t>(cfg.experiment_task) <= lines.size()) {
+      const auto units = lines[static_cast<std::size_t>(cfg.experiment_task - 1)];
+      for (const auto& v : vars)
+        if (v.fit_latent > 0 && units.find("\t" + v.label + ":") != std::string::npos) task_latent = v.fit_latent;
     }
   }
-  for (const auto& r : rows)
-    for (std::size_t k = 0; k < r.folds.size(); ++k) {
-      const auto& m = r.folds[k];
-      tsv << r.label << "\t" << name_of(r.protocol) << "\t" << k + 1 << "\t" << m.auc << "\t" << m.f1 << "\t"
-          << m.precision << "\t" << m.recall << "\t" << m.accuracy << "\n";
+  std::map<int, const Variant*> first_of;
+  for (const auto& v : vars)
+    if (v.fit_latent > 0) first_of.emplace(v.fit_latent, &v);
+  if (!cfg.experiment_merge && !fits.empty()) {
+    std::vector<int> todo;
+    for (const auto& [latent, fp] : fits) {
+      if (cfg.experiment_task > 0 && latent != task_latent) continue;
+      bool cached = false;
+      if (world.rank() == 0) cached = read_cached_ae(ae_cache_path(dir, latent), fp) != nullptr;
+      std::int32_t c = cached ? 1 : 0;
+      world.broadcast(&c, 1, dist::DType::Int32, 0);
+      if (!c) todo.push_back(latent);
     }
-  md << "\nBudgets: " << cfg.train_samples << " training samples per fold, " << cfg.cv_folds << " folds, autoencoder "
-     << cfg.ae_epochs << " epochs (latent " << cfg.ae_latent << " unless swept), embeddings: " << cfg.embed_epochs
-     << " gene epochs; seed " << cfg.seed << ". The paper trains 5,000,000 samples and 200 autoencoder epochs "
-     << "(configs/paper.ini); the quick preset uses much smaller budgets.\n";
+    if (!todo.empty()) {
+      const int G = std::min<int>(world.size(), static_cast<int>(todo.size()));
+      const int color = world.rank() % G;
+      auto group = world.split(color, world.rank());
+      for (std::size_t i = static_cast<std::size_t>(color); i < todo.size(); i += static_cast<std::size_t>(G))
+        fit_cached_ae(in, first_of.at(todo[i])->opt, group.get(), ae_cache_path(dir, todo[i]), fits.at(todo[i]));
+    }
+    world.barrier();
+  }
+  std::map<int, train::CvInputs> by_latent;
+  for (const auto& [latent, fp] : fits) {
+    if (cfg.experiment_task > 0 && latent != task_latent) continue;
+    auto ae = read_cached_ae(ae_cache_path(dir, latent), fp);
+    if (!ae)
+      throw InputError(ae_cache_path(dir, latent), 0,
+                       "the autoencoder of latent " + std::to_string(latent) +
+                           " is missing or was fitted from other inputs: run this latent's experiment tasks first");
+    by_latent.emplace(latent, in.with_ae(std::move(ae)));
+  }
+  std::vector<const train::CvInputs*> ins;
+  for (const auto& v : vars) {
+    auto it = v.fit_latent > 0 ? by_latent.find(v.fit_latent) : by_latent.end();
+    ins.push_back(it != by_latent.end() ? &it->second : &in);  // a task's other latents: never prepared
+  }
+  const auto jobs = jobs_of(ins);
+
+  std::vector<std::vector<train::ProtocolResult>> res;
+  if (cfg.experiment_task > 0) {
+    train::run_cv_jobs_task(jobs, cfg.experiment_task, "experiment-task", world);
+    return "";
+  }
+  if (cfg.experiment_merge) {
+    if (world.rank() != 0) return "";
+    res = train::merge_cv_jobs(jobs, "experiment-task");
+  } else {
+    log_info("[experiment " + name + "] " + std::to_string(vars.size()) + " variants, " +
+             std::to_string(train::list_units(jobs).size()) + " units over " + std::to_string(world.size()) +
+             " rank(s)");
+    res = train::run_cv_jobs(jobs, world);
+    if (world.rank() != 0) return "";
+  }
+  const Table t = make_table(*ex, vars, res, cfg, sw.seconds());
   std::filesystem::create_directories(cfg.results_dir);
   AtomicFile fm(cfg.results_dir + "/experiment_" + name + ".md");
-  fm.stream() << md.str();
+  fm.stream() << t.md;
   fm.commit();
   AtomicFile ft(cfg.results_dir + "/experiment_" + name + ".tsv");
-  ft.stream() << tsv.str();
+  ft.stream() << t.tsv;
   ft.commit();
   log_info("[experiment " + name + "] wrote " + cfg.results_dir + "/experiment_" + name + ".{md,tsv} in " +
            human_seconds(sw.seconds()));
-  return md.str();
+  return t.md;
 }
 
 }  // namespace aemigap::experiment

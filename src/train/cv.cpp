@@ -20,6 +20,8 @@
 #include "aemigap/core/store_schema.hpp"
 #include "aemigap/core/text.hpp"
 #include "aemigap/data/dataset.hpp"
+#include "aemigap/data/pairs.hpp"
+#include "aemigap/eval/recovery.hpp"
 #include "aemigap/dist/mpi_communicator.hpp"
 #include "aemigap/embed/embed_stage.hpp"
 #include "aemigap/negatives/negatives_stage.hpp"
@@ -44,6 +46,9 @@ CvOptions CvOptions::from(const Config& cfg, int threads) {
   o.ae_spec = model::AutoencoderSpec::from(cfg);
   o.ae = AeOptions::from(cfg, threads);
   o.ae_per_fold = cfg.ae_per_fold;
+  o.validation_pairs = cfg.validation_pairs;
+  o.aliases = cfg.aliases;
+  o.validation_fraction = cfg.validation_fraction;
   o.results_dir = cfg.results_dir;
   o.resume = cfg.resume;
   o.task = cfg.cv_task;
@@ -79,7 +84,41 @@ CvInputs load_cv_inputs(const Store& s, const Dataset& d, const CvOptions& opt) 
                            std::to_string(want.input) + ", latent " + std::to_string(want.latent) +
                            " (ae-latent, ae-hidden, embed-dims): run `aemigap train-ae` again with these options");
   }
+  if (!opt.validation_pairs.empty()) {
+    // The validated pairs of other databases that are unknown pairs here, and a seeded
+    // sample of the other unknown pairs of their miRNAs (the per-miRNA AUC's negatives).
+    const auto raw = read_pairs(opt.validation_pairs, PairsFormat::Tsv);
+    const auto mapped =
+        map_pairs(d, raw, opt.aliases.empty() ? std::unordered_map<std::string, std::string>{} : read_aliases(opt.aliases));
+    const eval::Split split = eval::independent_split(d.positives, mapped.pairs);
+    if (split.held.empty())
+      throw InputError(opt.validation_pairs, 0,
+                       "none of its pairs is an unknown pair of the store (" + mapped.summary() +
+                           "): give validated pairs of other databases, or validation-pairs = \"\" for no independent check");
+    std::vector<std::int32_t> rows;
+    for (const auto& p : split.held)
+      if (rows.empty() || rows.back() != p[0]) rows.push_back(p[0]);
+    in.independent = std::make_shared<const eval::EvalPool>(
+        eval::make_eval_pool(d.n_mirna(), d.n_gene(), split, opt.validation_fraction, opt.seed, rows));
+    in.independent_source = opt.validation_pairs;
+    log_info("[cv] independent check (" + opt.validation_pairs + "): " + std::to_string(split.held.size()) +
+             " validated pairs of " + std::to_string(rows.size()) + " miRNAs beside " +
+             std::to_string(in.independent->n_sampled) + " sampled unknown pairs of theirs");
+  }
   return in;
+}
+
+CvInputs CvInputs::with_ae(std::unique_ptr<model::AutoencoderModel> other) const {
+  CvInputs c;
+  c.data = data;
+  c.mirna = mirna;
+  c.gene = gene;
+  c.dims = dims;
+  c.negatives = negatives;
+  c.ae = std::move(other);
+  c.independent = independent;
+  c.independent_source = independent_source;
+  return c;
 }
 
 model::AutoencoderModel fit_autoencoder(const CvInputs& in, const model::AutoencoderSpec& spec, const AeOptions& opt,
@@ -162,6 +201,7 @@ struct ProtocolData {
   std::vector<float> x;  // features of every sample (when the autoencoder is shared)
   int width = 0;
   std::uint64_t fingerprint = 0;
+  std::uint64_t final_fingerprint = 0;  // the final unit's: also the independent pool
 };
 
 ProtocolData prepare_protocol(CvProtocol protocol, const CvInputs& in, const CvOptions& opt) {
@@ -231,6 +271,12 @@ ProtocolData prepare_protocol(CvProtocol protocol, const CvInputs& in, const CvO
            << '|' << opt.seed << '|' << opt.ae_per_fold << '|' << hidden << '|' << opt.ae_spec.latent << '|'
            << opt.ae.epochs << '|' << opt.folds;
   pd.fingerprint = hash_string(settings.str(), h);
+  pd.final_fingerprint = pd.fingerprint;
+  if (in.independent) {
+    const auto& pool = *in.independent;
+    pd.final_fingerprint = hash_bytes(pool.pairs.data(), pool.pairs.size() * sizeof(pool.pairs[0]), pd.fingerprint);
+    pd.final_fingerprint = hash_bytes(pool.held.data(), pool.held.size(), pd.final_fingerprint);
+  }
   pd.s = std::move(s);
   return pd;
 }
@@ -244,19 +290,51 @@ void ensure_features(ProtocolData& pd, const CvInputs& in, const CvOptions& opt)
     pd.x = model::pair_features(in.mirna, in.gene, in.dims, pd.s.m, pd.s.g, opt.features, in.ae.get());
 }
 
+bool is_final(const CvOptions& opt, int k) { return k == opt.folds; }
+
 std::string part_path(const CvOptions& opt, CvProtocol protocol, int k) {
-  return opt.results_dir + "/cv_parts/" + name_of(protocol) + "-fold" + std::to_string(k + 1) + ".part";
+  return opt.results_dir + "/cv_parts/" + name_of(protocol) +
+         (is_final(opt, k) ? std::string("-final") : "-fold" + std::to_string(k + 1)) + ".part";
 }
 
-// Trains and tests fold k; `group` (may be null) trains it data-parallel. Only the rank that
-// reports (evaluate) predicts the test fold: the group's ranks hold the same model.
+// The final model's scores on the independent pool (in blocks: the pool's features would
+// take 1 KB a pair at once), and how high its validated pairs rank.
+IndependentResult measure_independent(const eval::EvalPool& pool, const CvInputs& in, const CvOptions& opt,
+                                      const model::Classifier& clf, const model::AutoencoderModel* ae) {
+  std::vector<float> scores(pool.pairs.size());
+  std::vector<std::int32_t> m, g;
+  const std::size_t block = std::size_t{1} << 16;
+  for (std::size_t i = 0; i < pool.pairs.size(); i += block) {
+    const std::size_t n = std::min(block, pool.pairs.size() - i);
+    m.resize(n);
+    g.resize(n);
+    for (std::size_t j = 0; j < n; ++j) m[j] = pool.pairs[i + j][0], g[j] = pool.pairs[i + j][1];
+    const auto x = model::pair_features(in.mirna, in.gene, in.dims, m, g, opt.features, ae);
+    const auto p = clf.predict(x.data(), n, opt.train.threads);
+    std::copy(p.begin(), p.end(), scores.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  const auto rm = eval::ranking_metrics(pool, scores, {100});
+  IndependentResult r;
+  r.measured = true;
+  r.auc = rm.auc;
+  r.mirna_auc = rm.mirna_auc;
+  r.n_mirna = rm.n_mirna;
+  r.n_held = pool.n_held;
+  r.n_sampled = pool.n_sampled;
+  return r;
+}
+
+// Trains unit k of a protocol (a fold, or the final model on every sample when k == folds)
+// and tests it; `group` (may be null) trains it data-parallel. Only the rank that reports
+// (evaluate) predicts: the group's ranks hold the same model.
 FoldOutcome run_fold(const ProtocolData& pd, int k, const CvInputs& in, const CvOptions& opt,
-                     dist::Communicator* group, bool keep_model, bool evaluate = true) {
+                     dist::Communicator* group, bool evaluate = true) {
   const bool needs_ae = opt.needs_ae();
+  const bool final = is_final(opt, k);
   const int threads = opt.train.threads;
   const Samples& s = pd.s;
   std::vector<std::size_t> tr, te;
-  for (std::size_t i = 0; i < s.y.size(); ++i) (pd.fold[i] == k ? te : tr).push_back(i);
+  for (std::size_t i = 0; i < s.y.size(); ++i) (pd.fold[i] == k ? te : tr).push_back(i);  // final: no test rows
   std::unique_ptr<model::AutoencoderModel> fold_ae;
   std::vector<float> fx;
   const std::vector<float>* feats = &pd.x;
@@ -270,24 +348,40 @@ FoldOutcome run_fold(const ProtocolData& pd, int k, const CvInputs& in, const Cv
     fx = model::pair_features(in.mirna, in.gene, in.dims, s.m, s.g, opt.features, fold_ae.get());
     feats = &fx;
   }
+  const model::AutoencoderModel* ae = !needs_ae ? nullptr : opt.ae_per_fold ? fold_ae.get() : in.ae.get();
   FoldOutcome out;
   out.protocol = pd.protocol;
   out.fold = k;
-  out.fingerprint = pd.fingerprint;
+  out.fingerprint = final ? pd.final_fingerprint : pd.fingerprint;
   FoldResult& fr = out.result;
   fr.n_train = tr.size();
   fr.n_test = te.size();
   const int width = pd.width;
   TrainOptions topt = opt.train;
-  topt.label = "cv " + pd.name + " fold " + std::to_string(k + 1) + "/" + std::to_string(opt.folds);
+  topt.label = "cv " + pd.name + (final ? " final model (every sample)"
+                                        : " fold " + std::to_string(k + 1) + "/" + std::to_string(opt.folds));
   topt.comm = group;
   topt.device = opt.device;
   topt.checkpoint_dir = part_path(opt, pd.protocol, k) + ".ckpt";
-  topt.fingerprint = pd.fingerprint;
+  topt.fingerprint = out.fingerprint;
   model::ClassifierSpec spec = opt.classifier;
   spec.n_features = width;
   model::Classifier clf = train_classifier(spec, *feats, s.y, tr, topt, &fr.train);
   if (!evaluate) return out;
+  if (final) {
+    if (in.independent) out.independent = measure_independent(*in.independent, in, opt, clf, ae);
+    if (opt.keep_final_model) {
+      out.model = std::make_unique<model::Checkpoint>();
+      out.model->feature_set = opt.features;
+      out.model->config_ini = opt.config_ini;
+      out.model->protocol = pd.name + ", trained on all " + std::to_string(tr.size()) + " samples (its " +
+                            std::to_string(opt.folds) + "-fold CV measures it)";
+      out.model->classifier = std::move(clf);
+      // The checkpoint carries its own copy of the autoencoder that made its features.
+      if (needs_ae) out.model->ae = std::make_unique<model::AutoencoderModel>(ae->clone());
+    }
+    return out;
+  }
   std::vector<float> xt(te.size() * static_cast<std::size_t>(width));
   std::vector<std::uint8_t> yt(te.size());
   for (std::size_t i = 0; i < te.size(); ++i) {
@@ -297,51 +391,57 @@ FoldOutcome run_fold(const ProtocolData& pd, int k, const CvInputs& in, const Cv
   auto p = clf.predict(xt.data(), te.size(), threads);
   fr.metrics = compute_metrics(p, yt);
   fr.roc = thin(roc_curve(p, yt), 1000);
-  if (keep_model) {
-    out.model = std::make_unique<model::Checkpoint>();
-    out.model->feature_set = opt.features;
-    out.model->config_ini = opt.config_ini;
-    out.model->protocol = pd.name + ", fold " + std::to_string(k + 1) + " of " + std::to_string(opt.folds);
-    out.model->auc = fr.metrics.auc;
-    out.model->classifier = std::move(clf);
-    // The checkpoint carries its own copy of the autoencoder that made its features.
-    const model::AutoencoderModel* src = opt.ae_per_fold ? fold_ae.get() : in.ae.get();
-    if (needs_ae) out.model->ae = std::make_unique<model::AutoencoderModel>(src->clone());
-  }
   return out;
 }
 
-void log_fold(const FoldOutcome& o, int folds) {
+void log_fold(const FoldOutcome& o, int folds, const std::string& job) {
   const auto& fr = o.result;
-  char line[320];
-  std::snprintf(line, sizeof line,
-                "[cv %s] fold %d/%d: AUC %.4f  F1 %.4f  precision %.4f  recall %.4f  accuracy %.4f  (%zu test pairs, %.0f samples/s%s)",
-                name_of(o.protocol), o.fold + 1, folds, fr.metrics.auc, fr.metrics.f1, fr.metrics.precision,
-                fr.metrics.recall, fr.metrics.accuracy, fr.n_test,
-                fr.train.seconds > 0 ? static_cast<double>(fr.train.samples) / fr.train.seconds : 0.0,
-                fr.train.resumed_at > 0 ? ", resumed" : "");
+  const std::string who = job.empty() ? std::string(name_of(o.protocol)) : job + ", " + name_of(o.protocol);
+  const double rate = fr.train.seconds > 0 ? static_cast<double>(fr.train.samples) / fr.train.seconds : 0.0;
+  char line[400];
+  if (o.fold == folds) {
+    const auto& ind = o.independent;
+    char tail[160] = "";
+    if (ind.measured)
+      std::snprintf(tail, sizeof tail, "; independent pairs: AUC %.4f, per-miRNA AUC %.4f (%zu miRNAs)", ind.auc,
+                    ind.mirna_auc, ind.n_mirna);
+    std::snprintf(line, sizeof line, "[cv %s] final model on all %zu samples (%.0f samples/s%s)%s", who.c_str(),
+                  fr.n_train, rate, fr.train.resumed_at > 0 ? ", resumed" : "", tail);
+  } else {
+    std::snprintf(line, sizeof line,
+                  "[cv %s] fold %d/%d: AUC %.4f  F1 %.4f  precision %.4f  recall %.4f  accuracy %.4f  (%zu test pairs, %.0f samples/s%s)",
+                  who.c_str(), o.fold + 1, folds, fr.metrics.auc, fr.metrics.f1, fr.metrics.precision, fr.metrics.recall,
+                  fr.metrics.accuracy, fr.n_test, rate, fr.train.resumed_at > 0 ? ", resumed" : "");
+  }
   log_info(line);
 }
 
-// Folds in order -> the protocol's result (best fold by AUC, the first on ties).
-ProtocolResult assemble(const ProtocolData& pd, std::vector<FoldOutcome> outs, bool keep_best) {
+// A protocol's units in order -> its result (best fold by AUC, the first on ties: shown only).
+ProtocolResult assemble(const ProtocolData& pd, std::vector<FoldOutcome> outs, const CvOptions& opt, bool with_final) {
   std::sort(outs.begin(), outs.end(), [](const FoldOutcome& a, const FoldOutcome& b) { return a.fold < b.fold; });
   ProtocolResult r;
   r.protocol = pd.protocol;
   r.description = pd.description;
   std::vector<Metrics> ms;
   for (auto& o : outs) {
+    if (is_final(opt, o.fold)) {
+      r.has_final = true;
+      r.final_fit = std::move(o.result);
+      r.independent = o.independent;
+      r.final_model = std::move(o.model);
+      continue;
+    }
     const int k = static_cast<int>(r.folds.size());
     AEMIGAP_CHECK(o.fold == k, "cv: fold " << k + 1 << " of " << pd.name << " is missing");
-    if (k == 0 || o.result.metrics.auc > r.folds[static_cast<std::size_t>(r.best_fold)].metrics.auc) {
-      r.best_fold = k;
-      if (keep_best) r.best_model = std::move(o.model);
-    }
+    if (k == 0 || o.result.metrics.auc > r.folds[static_cast<std::size_t>(r.best_fold)].metrics.auc) r.best_fold = k;
     ms.push_back(o.result.metrics);
     r.folds.push_back(std::move(o.result));
   }
-  AEMIGAP_CHECK(!keep_best || r.best_model, "cv: the best fold of " << pd.name << " has no model");
+  AEMIGAP_CHECK(static_cast<int>(r.folds.size()) == opt.folds, "cv: " << pd.name << " has " << r.folds.size() << " folds");
+  AEMIGAP_CHECK(r.has_final == with_final, "cv: the final model of " << pd.name << " is missing");
+  AEMIGAP_CHECK(!with_final || !opt.keep_final_model || r.final_model, "cv: the final model of " << pd.name << " was not kept");
   r.summary = summarize(ms);
+  if (r.final_model) r.final_model->auc = r.summary.mean.auc;
   return r;
 }
 
@@ -351,153 +451,237 @@ void write_part(const CvOptions& opt, const FoldOutcome& o) {
   AtomicFile f(path);
   f.stream() << o.serialize();
   f.commit();
-  std::filesystem::remove_all(path + ".ckpt");  // the fold is done: its training checkpoints are not needed
+  std::filesystem::remove_all(path + ".ckpt");  // the unit is done: its training checkpoints are not needed
 }
 
-// The part of fold k when one exists for the same inputs (for --resume and cv-merge).
-std::unique_ptr<FoldOutcome> read_part(const CvOptions& opt, const ProtocolData& pd, int k, bool need_model) {
+// The part of unit k when one exists for the same inputs (for --resume and the merges).
+std::unique_ptr<FoldOutcome> read_part(const CvOptions& opt, const ProtocolData& pd, int k) {
   const std::string path = part_path(opt, pd.protocol, k);
   std::ifstream in(path, std::ios::binary);
   if (!in) return nullptr;
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto o = std::make_unique<FoldOutcome>(FoldOutcome::parse(bytes, path));
-  if (o->fingerprint != pd.fingerprint || o->protocol != pd.protocol || o->fold != k || (need_model && !o->model)) {
+  const bool final = is_final(opt, k);
+  const bool need_model = final && opt.keep_final_model;
+  if (o->fingerprint != (final ? pd.final_fingerprint : pd.fingerprint) || o->protocol != pd.protocol || o->fold != k ||
+      (need_model && !o->model)) {
     log_warn("[cv] " + path + " was made from other inputs or settings: not used");
     return nullptr;
   }
   return o;
 }
 
-}  // namespace
-
-ProtocolResult run_protocol(CvProtocol protocol, const CvInputs& in, const CvOptions& opt, bool keep_best) {
-  ProtocolData pd = prepare_protocol(protocol, in, opt);
-  ensure_features(pd, in, opt);
-  std::vector<FoldOutcome> outs;
-  for (int k = 0; k < opt.folds; ++k) {
-    outs.push_back(run_fold(pd, k, in, opt, nullptr, keep_best));
-    log_fold(outs.back(), opt.folds);
+// The units of the jobs in task order: per job, per protocol, its folds then its final model.
+struct Unit {
+  std::size_t job = 0, protocol = 0;
+  int fold = 0;
+};
+bool has_final(const CvOptions& opt, std::size_t protocol) { return protocol == 0 || opt.final_every_protocol; }
+std::vector<Unit> units_of(const std::vector<CvJob>& jobs) {
+  std::vector<Unit> u;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const auto& o = jobs[j].opt;
+    for (std::size_t p = 0; p < o.protocols.size(); ++p)
+      for (int k = 0; k < o.folds + (has_final(o, p) ? 1 : 0); ++k) u.push_back({j, p, k});
   }
-  return assemble(pd, std::move(outs), keep_best);
+  return u;
+}
+std::string unit_text(const std::vector<CvJob>& jobs, const Unit& u) {
+  const auto& job = jobs[u.job];
+  const auto& o = job.opt;
+  return (job.label.empty() ? "" : job.label + ": ") + name_of(o.protocols[u.protocol]) +
+         (is_final(o, u.fold) ? std::string(" final model") : " fold " + std::to_string(u.fold + 1) + "/" +
+                                                                 std::to_string(o.folds));
 }
 
-std::vector<ProtocolResult> run_cv(const CvInputs& in, const CvOptions& opt, dist::Communicator& world,
-                                   GroupComm comm_for_group) {
-  const int G = std::min(world.size(), opt.folds);
+// The protocol data of one (job, protocol) at a time: a sweep's are made when first needed.
+class ProtocolCache {
+ public:
+  explicit ProtocolCache(const std::vector<CvJob>& jobs) : jobs_(jobs) {}
+  ProtocolData& get(const Unit& u) {
+    if (!pd_ || job_ != u.job || protocol_ != u.protocol) {
+      pd_.reset();  // free the previous features first
+      const auto& job = jobs_[u.job];
+      pd_ = std::make_unique<ProtocolData>(prepare_protocol(job.opt.protocols[u.protocol], *job.in, job.opt));
+      job_ = u.job;
+      protocol_ = u.protocol;
+    }
+    return *pd_;
+  }
+
+ private:
+  const std::vector<CvJob>& jobs_;
+  std::unique_ptr<ProtocolData> pd_;
+  std::size_t job_ = 0, protocol_ = 0;
+};
+
+// Every job's protocols from their outcomes (all units present).
+std::vector<std::vector<ProtocolResult>> assemble_jobs(const std::vector<CvJob>& jobs, const std::vector<Unit>& units,
+                                                       std::vector<std::unique_ptr<FoldOutcome>>& outs) {
+  std::vector<std::vector<ProtocolResult>> results(jobs.size());
+  std::size_t i = 0;
+  while (i < units.size()) {
+    const Unit first = units[i];
+    std::vector<FoldOutcome> these;
+    for (; i < units.size() && units[i].job == first.job && units[i].protocol == first.protocol; ++i)
+      these.push_back(std::move(*outs[i]));
+    const auto& job = jobs[first.job];
+    ProtocolData pd;  // assemble needs the names only: no samples drawn
+    pd.protocol = job.opt.protocols[first.protocol];
+    pd.name = name_of(pd.protocol);
+    pd.description = protocol_row(pd.protocol).description;
+    results[first.job].push_back(assemble(pd, std::move(these), job.opt, has_final(job.opt, first.protocol)));
+  }
+  return results;
+}
+
+}  // namespace
+
+std::vector<std::string> list_units(const std::vector<CvJob>& jobs) {
+  std::vector<std::string> out;
+  const auto units = units_of(jobs);
+  for (std::size_t u = 0; u < units.size(); ++u) out.push_back(std::to_string(u + 1) + "\t" + unit_text(jobs, units[u]));
+  return out;
+}
+
+std::vector<std::vector<ProtocolResult>> run_cv_jobs(const std::vector<CvJob>& jobs, dist::Communicator& world,
+                                                     GroupComm comm_for_group) {
+  const auto units = units_of(jobs);
+  const int G = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(world.size()), units.size()));
   const int color = world.rank() % G;
   std::unique_ptr<dist::Communicator> group = world.split(color, world.rank());
   if (comm_for_group) group = comm_for_group(std::move(group));
   if (world.size() > 1)
-    log_info("[cv] " + std::to_string(world.size()) + " ranks in " + std::to_string(G) + " fold groups (" +
-             std::to_string(group->size()) + " ranks in rank 0's group, data-parallel over the group's ranks)");
-  const auto& protocols = opt.protocols;
-  std::vector<ProtocolResult> results;
-  for (std::size_t pi = 0; pi < protocols.size(); ++pi) {
-    const bool keep = pi == 0;
-    log_info(std::string("[cv] protocol ") + name_of(protocols[pi]) + ": " + std::to_string(opt.folds) + " folds, " +
-             name_of(opt.classifier.arch) + " on " + name_of(opt.features) + ", " + std::to_string(opt.train.samples) +
-             " samples per fold");
-    ProtocolData pd = prepare_protocol(protocols[pi], in, opt);
-    std::string mine;  // this group's finished folds (sent by the group's first rank)
-    for (int k = color; k < opt.folds; k += G) {
-      std::unique_ptr<FoldOutcome> o = opt.resume ? read_part(opt, pd, k, keep) : nullptr;
-      if (o) {
-        log_info("[cv] " + pd.name + " fold " + std::to_string(k + 1) + ": finished earlier (" +
-                 part_path(opt, pd.protocol, k) + ")");
-      } else {
-        ensure_features(pd, in, opt);
-        o = std::make_unique<FoldOutcome>(run_fold(pd, k, in, opt, group.get(), keep, group->rank() == 0));
-        if (group->rank() == 0) write_part(opt, *o);
-      }
-      if (group->rank() == 0) log_fold(*o, opt.folds);  // printed by rank 0 (group 0); the others' at the end
-      if (group->rank() == 0) {
-        std::string b = o->serialize();
-        std::uint64_t len = b.size();
-        mine.append(reinterpret_cast<const char*>(&len), sizeof len).append(b);
-      }
+    log_info("[cv] " + std::to_string(world.size()) + " ranks in " + std::to_string(G) + " groups for " +
+             std::to_string(units.size()) + " units (" + std::to_string(group->size()) +
+             " ranks in rank 0's group, data-parallel over the group's ranks)");
+  ProtocolCache cache(jobs);
+  std::string mine;  // this group's finished units (sent by the group's first rank): [unit][length][part]
+  for (std::size_t u = static_cast<std::size_t>(color); u < units.size(); u += static_cast<std::size_t>(G)) {
+    const Unit& unit = units[u];
+    const auto& job = jobs[unit.job];
+    ProtocolData& pd = cache.get(unit);
+    std::unique_ptr<FoldOutcome> o = job.opt.resume ? read_part(job.opt, pd, unit.fold) : nullptr;
+    if (o) {
+      log_info("[cv] " + unit_text(jobs, unit) + ": finished earlier (" + part_path(job.opt, pd.protocol, unit.fold) +
+               ")");
+    } else {
+      ensure_features(pd, *job.in, job.opt);
+      o = std::make_unique<FoldOutcome>(run_fold(pd, unit.fold, *job.in, job.opt, group.get(), group->rank() == 0));
+      if (group->rank() == 0) write_part(job.opt, *o);
     }
-    auto all = world.allgatherv(std::vector<std::uint8_t>(mine.begin(), mine.end()));
-    if (world.rank() != 0) continue;
-    std::vector<FoldOutcome> outs;
-    for (std::size_t off = 0; off < all.size();) {
-      std::uint64_t len;
-      std::memcpy(&len, all.data() + off, sizeof len);
-      off += sizeof len;
-      outs.push_back(FoldOutcome::parse(std::string(all.begin() + static_cast<long>(off),
-                                                    all.begin() + static_cast<long>(off + len)),
-                                        "fold result from another rank"));
-      off += len;
+    if (group->rank() == 0) {
+      if (color == 0) log_fold(*o, job.opt.folds, job.label);  // the other groups' are printed at the end
+      const std::string b = o->serialize();
+      const std::uint64_t idx = u, len = b.size();
+      mine.append(reinterpret_cast<const char*>(&idx), sizeof idx)
+          .append(reinterpret_cast<const char*>(&len), sizeof len)
+          .append(b);
     }
-    std::sort(outs.begin(), outs.end(), [](const FoldOutcome& a, const FoldOutcome& b) { return a.fold < b.fold; });
-    for (const auto& o : outs)
-      if (o.fold % G != 0) log_fold(o, opt.folds);
-    results.push_back(assemble(pd, std::move(outs), keep));
   }
-  return results;
+  auto all = world.allgatherv(std::vector<std::uint8_t>(mine.begin(), mine.end()));
+  if (world.rank() != 0) return {};
+  std::vector<std::unique_ptr<FoldOutcome>> outs(units.size());
+  for (std::size_t off = 0; off < all.size();) {
+    std::uint64_t idx, len;
+    std::memcpy(&idx, all.data() + off, sizeof idx);
+    std::memcpy(&len, all.data() + off + sizeof idx, sizeof len);
+    off += sizeof idx + sizeof len;
+    AEMIGAP_CHECK(idx < units.size() && !outs[idx], "cv: unit " << idx + 1 << " gathered twice or out of range");
+    outs[idx] = std::make_unique<FoldOutcome>(FoldOutcome::parse(
+        std::string(all.begin() + static_cast<long>(off), all.begin() + static_cast<long>(off + len)),
+        "unit result from another rank"));
+    off += len;
+    if (idx % static_cast<std::size_t>(G) != 0) log_fold(*outs[idx], jobs[units[idx].job].opt.folds, jobs[units[idx].job].label);
+  }
+  for (std::size_t u = 0; u < units.size(); ++u) AEMIGAP_CHECK(outs[u], "cv: unit " << u + 1 << " was not gathered");
+  return assemble_jobs(jobs, units, outs);
 }
 
 namespace {
-// cv-task N (1-based) -> (protocol index, fold).
-std::pair<std::size_t, int> task_of(const CvOptions& opt) {
-  const std::size_t n_protocols = opt.protocols.size();
-  const auto total = n_protocols * static_cast<std::size_t>(opt.folds);
-  if (opt.task < 1 || static_cast<std::size_t>(opt.task) > total)
-    throw ConfigError("option 'cv-task' is " + std::to_string(opt.task) + ", but there are " + std::to_string(total) +
-                      " tasks (" + std::to_string(n_protocols) + " protocols x " + std::to_string(opt.folds) +
-                      " folds): use 1.." + std::to_string(total));
-  const auto t = static_cast<std::size_t>(opt.task - 1);
-  return {t / static_cast<std::size_t>(opt.folds), static_cast<int>(t % static_cast<std::size_t>(opt.folds))};
+std::string task_range_text(const std::vector<CvJob>& jobs, std::size_t total) {
+  std::size_t finals = 0, folds = 0;
+  for (const auto& j : jobs)
+    for (std::size_t p = 0; p < j.opt.protocols.size(); ++p) {
+      folds += static_cast<std::size_t>(j.opt.folds);
+      finals += has_final(j.opt, p) ? 1 : 0;
+    }
+  std::string what = jobs.size() == 1 ? std::to_string(jobs[0].opt.protocols.size()) + " protocols x " +
+                                            std::to_string(jobs[0].opt.folds) + " folds"
+                                      : std::to_string(folds) + " folds of " + std::to_string(jobs.size()) + " variants";
+  return std::to_string(total) + " tasks (" + what + " + " + std::to_string(finals) + " final model" +
+         (finals == 1 ? "" : "s") + "; --list-tasks lists them)";
 }
 }  // namespace
 
-void run_cv_task(const CvInputs& in, const CvOptions& opt, dist::Communicator& world, GroupComm comm_for_group) {
-  auto [pi, k] = task_of(opt);
-  ProtocolData pd = prepare_protocol(opt.protocols[pi], in, opt);
-  const bool keep = pi == 0;
-  if (opt.resume && read_part(opt, pd, k, keep)) {
-    log_info("[cv] task " + std::to_string(opt.task) + " finished earlier: " + part_path(opt, pd.protocol, k));
+void run_cv_jobs_task(const std::vector<CvJob>& jobs, int task, const std::string& option, dist::Communicator& world,
+                      GroupComm comm_for_group) {
+  const auto units = units_of(jobs);
+  if (task < 1 || static_cast<std::size_t>(task) > units.size())
+    throw ConfigError("option '" + option + "' is " + std::to_string(task) + ", but there are " +
+                      task_range_text(jobs, units.size()) + ": use 1.." + std::to_string(units.size()));
+  const Unit& unit = units[static_cast<std::size_t>(task - 1)];
+  const auto& job = jobs[unit.job];
+  ProtocolData pd = prepare_protocol(job.opt.protocols[unit.protocol], *job.in, job.opt);
+  const std::string what = unit_text(jobs, unit);
+  if (job.opt.resume && read_part(job.opt, pd, unit.fold)) {
+    log_info("[cv] task " + std::to_string(task) + " (" + what + ") finished earlier: " +
+             part_path(job.opt, pd.protocol, unit.fold));
     return;
   }
-  ensure_features(pd, in, opt);
+  ensure_features(pd, *job.in, job.opt);
   std::unique_ptr<dist::Communicator> comm = world.split(0, world.rank());
   if (comm_for_group) comm = comm_for_group(std::move(comm));
-  log_info("[cv] task " + std::to_string(opt.task) + ": " + pd.name + " fold " + std::to_string(k + 1) + "/" +
-           std::to_string(opt.folds) + " on " + std::to_string(comm->size()) + " rank(s)");
-  FoldOutcome o = run_fold(pd, k, in, opt, comm.get(), keep, world.rank() == 0);
+  log_info("[cv] task " + std::to_string(task) + ": " + what + " on " + std::to_string(comm->size()) + " rank(s)");
+  FoldOutcome o = run_fold(pd, unit.fold, *job.in, job.opt, comm.get(), world.rank() == 0);
   if (world.rank() == 0) {
-    log_fold(o, opt.folds);
-    write_part(opt, o);
-    log_info("[cv] wrote " + part_path(opt, pd.protocol, k) + "; when every task is done: aemigap cv --cv-merge");
+    log_fold(o, job.opt.folds, job.label);
+    write_part(job.opt, o);
+    log_info("[cv] wrote " + part_path(job.opt, pd.protocol, unit.fold) + "; when every task is done, merge them");
   }
 }
 
-std::vector<ProtocolResult> merge_cv_parts(const CvInputs& in, const CvOptions& opt) {
-  const auto& protocols = opt.protocols;
-  std::vector<ProtocolResult> results;
+std::vector<std::vector<ProtocolResult>> merge_cv_jobs(const std::vector<CvJob>& jobs, const std::string& option) {
+  const auto units = units_of(jobs);
+  std::vector<std::unique_ptr<FoldOutcome>> outs(units.size());
   std::vector<std::string> missing;
-  for (std::size_t pi = 0; pi < protocols.size(); ++pi) {
-    ProtocolData pd = prepare_protocol(protocols[pi], in, opt);
-    std::vector<FoldOutcome> outs;
-    for (int k = 0; k < opt.folds; ++k) {
-      auto o = read_part(opt, pd, k, pi == 0);
-      if (!o) {
-        missing.push_back(std::to_string(pi * static_cast<std::size_t>(opt.folds) + static_cast<std::size_t>(k) + 1) +
-                          " (" + part_path(opt, pd.protocol, k) + ")");
-        continue;
-      }
-      log_fold(*o, opt.folds);
-      outs.push_back(std::move(*o));
+  ProtocolCache cache(jobs);
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const auto& job = jobs[units[u].job];
+    ProtocolData& pd = cache.get(units[u]);
+    outs[u] = read_part(job.opt, pd, units[u].fold);
+    if (!outs[u]) {
+      missing.push_back(std::to_string(u + 1) + " (" + part_path(job.opt, pd.protocol, units[u].fold) + ")");
+      continue;
     }
-    if (missing.empty()) results.push_back(assemble(pd, std::move(outs), pi == 0));
+    log_fold(*outs[u], job.opt.folds, job.label);
   }
   if (!missing.empty()) {
     std::string list;
     for (const auto& m : missing) list += "\n  task " + m;
-    throw InputError(opt.results_dir + "/cv_parts", 0,
+    throw InputError(jobs.front().opt.results_dir, 0,
                      "cannot merge: no part of the current inputs for " + std::to_string(missing.size()) +
-                         " task(s); run them with --cv-task N:" + list);
+                         " task(s); run them with --" + option + " N:" + list);
   }
-  return results;
+  return assemble_jobs(jobs, units, outs);
+}
+
+std::vector<ProtocolResult> run_cv(const CvInputs& in, const CvOptions& opt, dist::Communicator& world,
+                                   GroupComm comm_for_group) {
+  for (CvProtocol p : opt.protocols)
+    log_info(std::string("[cv] protocol ") + name_of(p) + ": " + std::to_string(opt.folds) + " folds, " +
+             name_of(opt.classifier.arch) + " on " + name_of(opt.features) + ", " + std::to_string(opt.train.samples) +
+             " samples per fold");
+  auto r = run_cv_jobs({CvJob{&in, opt, ""}}, world, comm_for_group);
+  return r.empty() ? std::vector<ProtocolResult>{} : std::move(r.front());
+}
+
+void run_cv_task(const CvInputs& in, const CvOptions& opt, dist::Communicator& world, GroupComm comm_for_group) {
+  run_cv_jobs_task({CvJob{&in, opt, ""}}, opt.task, "cv-task", world, comm_for_group);
+}
+
+std::vector<ProtocolResult> merge_cv_parts(const CvInputs& in, const CvOptions& opt) {
+  return std::move(merge_cv_jobs({CvJob{&in, opt, ""}}, "cv-task").front());
 }
 
 // ---------------------------------------------------------------------------- parts
@@ -507,13 +691,15 @@ std::string FoldOutcome::serialize() const {
   o.precision(17);
   const auto& m = result.metrics;
   const auto& t = result.train;
-  o << "aemigap-cv-part 1\n"
+  o << "aemigap-cv-part 2\n"
     << "protocol " << name_of(protocol) << "\nfold " << fold << "\nfingerprint " << fingerprint << "\n"
     << "sizes " << result.n_train << " " << result.n_test << "\n"
     << "metrics " << m.precision << " " << m.recall << " " << m.accuracy << " " << m.f1 << " " << m.auc << " "
     << m.confusion.tp << " " << m.confusion.fp << " " << m.confusion.tn << " " << m.confusion.fn << " " << m.n << "\n"
     << "train " << t.samples << " " << t.steps << " " << t.partial_batches << " " << t.resumed_at << " " << t.seconds
     << " " << t.final_loss << "\n"
+    << "independent " << independent.measured << " " << independent.auc << " " << independent.mirna_auc << " "
+    << independent.n_held << " " << independent.n_sampled << " " << independent.n_mirna << "\n"
     << "roc " << result.roc.size() << "\n";
   for (const auto& p : result.roc)
     o << p.fpr << " " << p.tpr << " " << (std::isfinite(p.threshold) ? p.threshold : 1e300) << "\n";
@@ -532,7 +718,9 @@ FoldOutcome FoldOutcome::parse(const std::string& bytes, const std::string& wher
   std::string magic;
   int version = 0;
   in >> magic >> version;
-  if (magic != "aemigap-cv-part" || version != 1) throw InputError(where, 1, "not a CV part (aemigap-cv-part 1)");
+  // Version 1 (before the final model) had no independent line; its parts are still read.
+  if (magic != "aemigap-cv-part" || (version != 1 && version != 2))
+    throw InputError(where, 1, "not a CV part (aemigap-cv-part 1 or 2)");
   auto& r = o.result;
   auto& m = r.metrics;
   auto& t = r.train;
@@ -547,6 +735,10 @@ FoldOutcome FoldOutcome::parse(const std::string& bytes, const std::string& wher
   expect("metrics"), in >> m.precision >> m.recall >> m.accuracy >> m.f1 >> m.auc >> m.confusion.tp >> m.confusion.fp >>
       m.confusion.tn >> m.confusion.fn >> m.n;
   expect("train"), in >> t.samples >> t.steps >> t.partial_batches >> t.resumed_at >> t.seconds >> t.final_loss;
+  if (version >= 2) {
+    auto& ind = o.independent;
+    expect("independent"), in >> ind.measured >> ind.auc >> ind.mirna_auc >> ind.n_held >> ind.n_sampled >> ind.n_mirna;
+  }
   expect("roc"), in >> n_roc;
   r.roc.resize(n_roc);
   for (auto& p : r.roc) {
@@ -595,6 +787,10 @@ void write_cv_store(Store& st, const std::vector<ProtocolResult>& results, const
                                              r.summary.sd.f1, r.summary.sd.auc});
     st.set_attr(g, schema::kAttrMeanColumns, std::string("precision,recall,accuracy,f1,auc"));
     st.set_attr(g, schema::kAttrBestFold, static_cast<std::int64_t>(r.best_fold + 1));
+    if (r.independent.measured)
+      st.set_attr(g, schema::kAttrIndependent,
+                  std::vector<double>{r.independent.auc, r.independent.mirna_auc, double(r.independent.n_held),
+                                      double(r.independent.n_sampled), double(r.independent.n_mirna)});
   }
   st.set_attr(schema::kCv, schema::kAttrClassifier, std::string(name_of(opt.classifier.arch)));
   st.set_attr(schema::kCv, schema::kAttrFeatures, std::string(name_of(opt.features)));
@@ -604,17 +800,28 @@ void write_cv_store(Store& st, const std::vector<ProtocolResult>& results, const
 
 std::string summary_markdown(const std::vector<ProtocolResult>& results, const CvOptions& opt) {
   std::ostringstream o;
-  o << "| protocol | AUC | F1 | precision | recall | accuracy |\n|---|---|---|---|---|---|\n";
+  o << "| protocol | AUC | F1 | precision | recall | accuracy | independent per-miRNA AUC |\n"
+       "|---|---|---|---|---|---|---|\n";
+  const IndependentResult* any_ind = nullptr;
   for (const auto& r : results) {
     const auto &m = r.summary.mean, &sd = r.summary.sd;
+    if (r.independent.measured) any_ind = &r.independent;
     o << "| " << name_of(r.protocol) << " | " << fmt(m.auc) << " ± " << fmt(sd.auc) << " | " << fmt(m.f1) << " ± " << fmt(sd.f1)
       << " | " << fmt(m.precision) << " ± " << fmt(sd.precision) << " | " << fmt(m.recall) << " ± " << fmt(sd.recall)
-      << " | " << fmt(m.accuracy) << " ± " << fmt(sd.accuracy) << " |\n";
+      << " | " << fmt(m.accuracy) << " ± " << fmt(sd.accuracy) << " | "
+      << (r.independent.measured ? fmt(r.independent.mirna_auc) : std::string("–")) << " |\n";
   }
   o << "\nMean ± sd over " << opt.folds << " folds; classifier " << name_of(opt.classifier.arch) << ", features "
     << name_of(opt.features) << ", " << opt.train.samples << " training samples per fold, batch " << opt.train.batch
     << ", seed " << opt.seed << (opt.ae_per_fold ? ", autoencoder fitted per training fold" : "")
-    << ".\n\nProtocols:\n";
+    << ".\n\nThe shipped model (model.pt) is the first protocol's final model: trained the same way on every "
+       "sample after the folds, which measure it (no fold is chosen by its test AUC).";
+  if (any_ind)
+    o << " Independent: that model (one per protocol with a final model) ranks " << any_ind->n_held
+      << " validated pairs of other databases (never trained on) among " << any_ind->n_sampled
+      << " sampled unknown pairs of the same " << any_ind->n_mirna
+      << " miRNAs; the column is the mean per-miRNA AUC (0.5 = random).";
+  o << "\n\nProtocols:\n";
   for (const auto& r : results) o << "- " << name_of(r.protocol) << ": " << r.description << "\n";
   return o.str();
 }
@@ -647,6 +854,16 @@ void write_cv_files(const std::vector<ProtocolResult>& results, const CvOptions&
     f.stream() << "# Cross-validation\n\n" << summary_markdown(results, opt);
     f.commit();
   }
+  {
+    AtomicFile f(dir + "cv_independent.tsv");
+    f.stream() << "protocol\tauc\tmirna_auc\tn_mirna\tn_validated\tn_sampled_unknown\tn_train_final\n";
+    for (const auto& r : results)
+      if (r.independent.measured)
+        f.stream() << name_of(r.protocol) << "\t" << fmt(r.independent.auc, 6) << "\t" << fmt(r.independent.mirna_auc, 6)
+                   << "\t" << r.independent.n_mirna << "\t" << r.independent.n_held << "\t" << r.independent.n_sampled
+                   << "\t" << r.final_fit.n_train << "\n";
+    f.commit();
+  }
   for (const auto& r : results) {
     const std::string name = name_of(r.protocol);
     std::vector<Curve> curves;
@@ -663,15 +880,20 @@ void write_cv_files(const std::vector<ProtocolResult>& results, const CvOptions&
       for (const auto& p : r.folds[k].roc)
         roc_data.stream() << k + 1 << "\t" << p.fpr << "\t" << p.tpr << "\t" << p.threshold << "\n";
     roc_data.commit();
-    const auto& best = r.folds[static_cast<std::size_t>(r.best_fold)];
+    // Every test fold's pairs together (each pair is tested once): no fold is picked.
+    Confusion c;
+    for (const auto& f2 : r.folds) {
+      c.tp += f2.metrics.confusion.tp;
+      c.fp += f2.metrics.confusion.fp;
+      c.tn += f2.metrics.confusion.tn;
+      c.fn += f2.metrics.confusion.fn;
+    }
     AtomicFile cm(dir + "confusion_" + name + ".svg");
-    cm.stream() << confusion_svg("Best fold (" + std::to_string(r.best_fold + 1) + ", AUC " + fmt(best.metrics.auc) +
-                                     "), " + name + ", threshold 0.5",
-                                 best.metrics.confusion);
+    cm.stream() << confusion_svg("All " + std::to_string(r.folds.size()) + " test folds, " + name + ", threshold 0.5", c);
     cm.commit();
-    const auto& c = best.metrics.confusion;
     AtomicFile cm_data(dir + "confusion_" + name + ".tsv");
-    cm_data.stream() << "# best fold " << r.best_fold + 1 << ", threshold 0.5\nactual\tpredicted\tpairs\trate_of_actual\n";
+    cm_data.stream() << "# all " << r.folds.size()
+                     << " test folds together, threshold 0.5\nactual\tpredicted\tpairs\trate_of_actual\n";
     const std::uint64_t pos = c.tp + c.fn, neg = c.fp + c.tn;
     auto line = [&](const char* a, const char* p, std::uint64_t n, std::uint64_t of) {
       cm_data.stream() << a << "\t" << p << "\t" << n << "\t" << (of ? static_cast<double>(n) / static_cast<double>(of) : 0.0)

@@ -83,6 +83,11 @@ std::string cv_stage(const Config& cfg, dist::Communicator& world) {
   warn_if_reference_blas();
   Stopwatch sw;
   const CvOptions opt = CvOptions::from(cfg, resolve_threads(cfg.threads));
+  if (cfg.list_tasks) {  // the units depend on the options alone: no store read
+    if (world.rank() == 0)
+      for (const auto& line : list_units({CvJob{nullptr, opt, ""}})) std::printf("%s\n", line.c_str());
+    return "";
+  }
   const auto loaded = load(cfg, opt);
   const CvInputs& in = loaded->in;
   const DistBackend backend = dist::training_backend(cfg.dist_backend, opt.device);
@@ -105,7 +110,7 @@ std::string cv_stage(const Config& cfg, dist::Communicator& world) {
   }
   write_cv_files(results, opt);
   const std::string model_path = cfg.results_dir + "/model.pt";
-  results[0].best_model->save(model_path);
+  results[0].final_model->save(model_path);
   StoreUpdate up(cfg.store, false);
   up.store().remove(sc::kCv);
   write_cv_store(up.store(), results, opt);
@@ -121,7 +126,7 @@ std::string cv_stage(const Config& cfg, dist::Communicator& world) {
   up.store().stamp("cv", cfg.to_ini());
   up.commit();
   log_info("[cv] wrote " + cfg.results_dir + "/{cv_metrics.tsv,cv_summary.md,roc_*.{svg,tsv},confusion_*.{svg,tsv}}, " + model_path +
-           " (best fold of " + name_of(opt.protocols.front()) + ") and /cv in " + human_seconds(sw.seconds()));
+            " (" + name_of(opt.protocols.front()) + "'s final model, trained on every sample) and /cv in " + human_seconds(sw.seconds()));
   return summary_markdown(results, opt);
 }
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # aemigap cv under mpiexec with 1-4 ranks (smoke preset, protocols paper + cold-mirna, 3 folds):
 #  - 2 and 3 ranks: fold groups of one rank -> cv_metrics.tsv identical to the 1-rank run;
-#  - 4 ranks: group 0 has 2 ranks (fold 1 trained data-parallel) -> metrics within 0.02;
-#  - the job-array path: every --cv-task alone, then --cv-merge -> identical outputs;
+#  - 8 ranks for 7 units (2 protocols x 3 folds + paper's final model): group 0 has 2 ranks
+#    (fold 1 trained data-parallel) -> metrics within 0.02;
+#  - the job-array path: every --cv-task alone, then --cv-merge -> identical outputs and the
+#    same shipped model (the final model, trained on every sample);
 #  - --resume after losing one fold's part: only that fold retrains, identical outputs;
 #  - merge with a part missing: a clear error naming the task.
 set -euo pipefail
@@ -28,32 +30,36 @@ for np in 2 3; do
   cmp np1/cv_metrics.tsv np$np/cv_metrics.tsv || { echo "FAIL: $np ranks differ from 1 rank"; exit 1; }
   echo "ok: $np ranks (fold groups of one rank): cv_metrics.tsv identical to 1 rank"
 done
-run np4 4
-grep -q "2 ranks in rank 0's group" np4.log || { cat np4.log; echo "FAIL: no 2-rank group"; exit 1; }
+run np8 8
+grep -q "8 ranks in 7 groups for 7 units (2 ranks in rank 0's group" np8.log || { cat np8.log; echo "FAIL: no 2-rank group"; exit 1; }
 "$py" - <<'PY'
 import csv
 def rows(p):
     return {(r["protocol"], r["fold"]): r for r in csv.DictReader(open(p), delimiter="\t")}
-a, b = rows("np1/cv_metrics.tsv"), rows("np4/cv_metrics.tsv")
+a, b = rows("np1/cv_metrics.tsv"), rows("np8/cv_metrics.tsv")
 assert a.keys() == b.keys()
 worst = max(abs(float(a[k]["auc"]) - float(b[k]["auc"])) for k in a if k[1] not in ("mean", "sd"))
-print(f"ok: 4 ranks (fold 1 data-parallel on 2 ranks): max |AUC difference| vs 1 rank {worst:.4f} (<= 0.02)")
+print(f"ok: 8 ranks (fold 1 data-parallel on 2 ranks): max |AUC difference| vs 1 rank {worst:.4f} (<= 0.02)")
 assert worst <= 0.02, worst
 for k in a:
     if k[1] in ("2", "3"):  # folds of the one-rank groups are bit-identical
         assert a[k] == b[k], (k, a[k], b[k])
 PY
 
-# Job-array path: one task per fold, then the merge.
+# Job-array path: one task per unit, then the merge.
 cp s.h5 arr.h5
-for t in 1 2 3 4 5 6; do
+n=$("$bin" cv "${cfg[@]}" --store arr.h5 --results-dir "$work/arr" --list-tasks | grep -c .)
+[ "$n" = 7 ] || { echo "FAIL: --list-tasks lists $n tasks, expected 7"; exit 1; }
+"$bin" cv "${cfg[@]}" --store arr.h5 --results-dir "$work/arr" --list-tasks | grep -q "^4	paper final model$" ||
+  { echo "FAIL: task 4 is not paper's final model"; exit 1; }
+for t in $(seq "$n"); do
   "$bin" cv "${cfg[@]}" --store arr.h5 --results-dir "$work/arr" --cv-task $t > /dev/null 2>&1
 done
-[ -f arr/cv_parts/cold-mirna-fold3.part ] || { echo "FAIL: part of task 6 missing"; exit 1; }
+[ -f arr/cv_parts/cold-mirna-fold3.part ] && [ -f arr/cv_parts/paper-final.part ] || { echo "FAIL: parts missing"; exit 1; }
 [ ! -e arr/cv_metrics.tsv ] || { echo "FAIL: a task wrote the merged outputs"; exit 1; }
-if "$bin" cv "${cfg[@]}" --store arr.h5 --results-dir "$work/arr" --cv-task 7 2> err.txt; then
-  echo "FAIL: task 7 of 6 accepted"; exit 1; fi
-grep -q "there are 6 tasks" err.txt || { cat err.txt; echo "FAIL: unclear error for task 7"; exit 1; }
+if "$bin" cv "${cfg[@]}" --store arr.h5 --results-dir "$work/arr" --cv-task 8 2> err.txt; then
+  echo "FAIL: task 8 of 7 accepted"; exit 1; fi
+grep -q "there are 7 tasks (2 protocols x 3 folds + 1 final model" err.txt || { cat err.txt; echo "FAIL: unclear error for task 8"; exit 1; }
 mv arr/cv_parts/paper-fold2.part held.part
 if "$bin" cv "${cfg[@]}" --store arr.h5 --results-dir "$work/arr" --cv-merge 2> err.txt; then
   echo "FAIL: merge with a missing part succeeded"; exit 1; fi
@@ -62,15 +68,22 @@ echo "ok: merge with a missing part fails and names task 2"
 mv held.part arr/cv_parts/paper-fold2.part
 "$bin" cv "${cfg[@]}" --store arr.h5 --results-dir "$work/arr" --cv-merge > /dev/null 2>&1
 cmp np1/cv_metrics.tsv arr/cv_metrics.tsv && cmp np1/cv_summary.md arr/cv_summary.md
-cmp np1/roc_paper.svg arr/roc_paper.svg
-echo "ok: 6 array tasks + merge == one cv run (metrics, summary, ROC)"
+cmp np1/roc_paper.svg arr/roc_paper.svg && cmp np1/cv_independent.tsv arr/cv_independent.tsv
+# The same model up to the config text it carries (its store, results-dir and cv-task differ):
+# the printable runs agree but for those lines, and only a few bytes differ in all.
+strip() { strings "$1" | grep -v -e '^store = ' -e '^results-dir = ' -e '^cv-task = '; }
+cmp <(strip np1/model.pt) <(strip arr/model.pt) && [ "$(cmp -l np1/model.pt arr/model.pt | wc -l)" -le 32 ] ||
+  { echo "FAIL: the merged model.pt differs from one run's"; exit 1; }
+# The checkpoint names what it is (its protocol string is stored uncompressed in the archive).
+grep -aq "paper, trained on all" arr/model.pt || { echo "FAIL: the shipped model does not say it was trained on every sample"; exit 1; }
+echo "ok: 7 array tasks + merge == one cv run (metrics, summary, ROC, independent AUC, model.pt)"
 
 # Resume: drop one part; only that fold trains again.
 rm np1/cv_parts/cold-mirna-fold2.part
 cp np1.h5 res.h5
 "$bin" cv "${cfg[@]}" --store res.h5 --results-dir "$work/np1" --resume > resume.log 2>&1
 n_earlier=$(grep -c "finished earlier" resume.log || true)
-[ "$n_earlier" = 5 ] || { cat resume.log; echo "FAIL: expected 5 reused folds, got $n_earlier"; exit 1; }
+[ "$n_earlier" = 6 ] || { cat resume.log; echo "FAIL: expected 6 reused units, got $n_earlier"; exit 1; }
 cmp np1/cv_metrics.tsv np2/cv_metrics.tsv
-echo "ok: --resume reused 5 finished folds, retrained 1, identical outputs"
+echo "ok: --resume reused 6 finished units, retrained 1, identical outputs"
 echo PASS

@@ -27,7 +27,18 @@ for p in ("paper", "uniform", "cold-mirna", "cold-gene"):
     assert len(f[f"cv/{p}/roc_fold1"]) >= 2
 assert len(f["ae/train_loss"]) == 1 and "params" in f["ae"]
 print("store: /cv for 4 protocols, /ae OK")
+# The shipped model is paper's final model: only it is scored on the independent pairs.
+ind = f["cv/paper"].attrs["independent"]
+assert 0 <= ind[0] <= 1 and 0 <= ind[1] <= 1 and ind[2] > 0 and ind[4] > 0, ind
+assert "independent" not in f["cv/uniform"].attrs
+import csv
+rows = list(csv.DictReader(open("res/cv_independent.tsv"), delimiter="\t"))
+assert [r["protocol"] for r in rows] == ["paper"], rows
+assert abs(float(rows[0]["mirna_auc"]) - ind[1]) < 1e-6 and int(rows[0]["n_train_final"]) == 4000, rows
+print(f"independent: paper's final model (4000 samples), per-miRNA AUC {ind[1]:.4f} over {int(ind[4])} miRNAs")
 PY
+grep -aq "paper, trained on all 4000 samples" res/model.pt || { echo "FAIL: model.pt is not the final model"; exit 1; }
+grep -q "independent per-miRNA AUC" res/cv_summary.md
 # cv needs the autoencoder for pair+latent: without it, a clear error and an untouched store
 cp s.h5 noae.h5
 "$py" -c "import h5py; f=h5py.File('noae.h5','a'); del f['ae']"

@@ -2,7 +2,8 @@
 # The jobs/ scripts on a real single-node Slurm (tests/slurm/cluster.sh), on a reduced
 # pool (the first 48 miRNAs of the bundled pairs, smoke-preset budgets):
 #  - sbatch --wait jobs/cv.sbatch (2 tasks) == a direct `aemigap cv` (cv_metrics.tsv, summary);
-#  - jobs/cv-array.sh (one array task per fold + dependent merge) == the same;
+#  - jobs/cv-array.sh (one array task per unit + dependent merge) == the same;
+#  - jobs/experiment-array.sh ae-vs-pair (one task per unit + merge) == a direct experiment;
 #  - jobs/score.sbatch interrupted with `scancel --signal=USR1 --batch` mid-run requeues
 #    itself, resumes, and its /scores/matrix equals an uninterrupted run byte for byte;
 #  - jobs/pipeline.sh --wait runs ingest -> ... -> report as dependent jobs;
@@ -38,17 +39,28 @@ cp ref.h5 ref-score.h5
 cp base.h5 cv.h5
 AEMIGAP_ARGS="--store $work/cv.h5 --results-dir $work/cv" sbatch --wait -o cv-job.out "$src/jobs/cv.sbatch" > /dev/null ||
   { cat cv-job.out; echo "FAIL: cv.sbatch"; exit 1; }
-grep -q "2 ranks in 2 fold groups" cv-job.out || { cat cv-job.out; echo "FAIL: cv.sbatch did not use 2 ranks"; exit 1; }
+grep -q "2 ranks in 2 groups for 7 units" cv-job.out || { cat cv-job.out; echo "FAIL: cv.sbatch did not use 2 ranks"; exit 1; }
 cmp ref/cv_metrics.tsv cv/cv_metrics.tsv && cmp ref/cv_summary.md cv/cv_summary.md
 echo "ok: sbatch --wait jobs/cv.sbatch (2 tasks) == direct cv"
 
-# cv-array.sh: 6 array tasks (2 protocols x 3 folds) + the dependent merge.
+# cv-array.sh: 7 array tasks (2 protocols x 3 folds + the final model) + the dependent merge.
 cp base.h5 arr.h5
 AEMIGAP_ARGS="--store $work/arr.h5 --results-dir $work/arr" "$src/jobs/cv-array.sh" --wait test.ini | tee arr.txt
-grep -q "(6 tasks: 2 protocol(s) x 3 folds)" arr.txt
-ls aemigap-cv-fold-*_6.out > /dev/null
+grep -q "(7 tasks: " arr.txt
+ls aemigap-cv-fold-*_7.out > /dev/null
 cmp ref/cv_metrics.tsv arr/cv_metrics.tsv && cmp ref/cv_summary.md arr/cv_summary.md
-echo "ok: jobs/cv-array.sh (6 array tasks + merge) == direct cv"
+echo "ok: jobs/cv-array.sh (7 array tasks + merge) == direct cv"
+
+# experiment-array.sh: the paper's Table 11 (ae-vs-pair) as 8 array tasks + the merge job.
+xargs_exp="--cv-protocols paper"
+"$bin" experiment ae-vs-pair --config test.ini --store base.h5 --results-dir "$work/exp-ref" $xargs_exp > /dev/null 2>&1
+AEMIGAP_ARGS="--store $work/base.h5 --results-dir $work/exp-arr $xargs_exp" \
+  "$src/jobs/experiment-array.sh" --wait ae-vs-pair test.ini | tee exp.txt
+grep -q "(8 tasks: " exp.txt || { echo "FAIL: experiment-array.sh did not submit 8 tasks"; exit 1; }
+ls aemigap-exp-ae-vs-pair-*_8.out > /dev/null
+cmp <(cut -f1-12 exp-ref/experiment_ae-vs-pair.tsv) <(cut -f1-12 exp-arr/experiment_ae-vs-pair.tsv)
+cmp <(grep -v '^Time:' exp-ref/experiment_ae-vs-pair.md) <(grep -v '^Time:' exp-arr/experiment_ae-vs-pair.md)
+echo "ok: jobs/experiment-array.sh ae-vs-pair (8 array tasks + merge) == a direct experiment run"
 
 # score.sbatch: USR1 mid-run -> finish the block, requeue, resume, same matrix.
 cp ref.h5 sc.h5

@@ -216,6 +216,16 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
     "<results-dir>/cv_parts (one job-array task per fold; 0 = every task)")                                   \
   X(bool, cv_merge, "cv-merge", "cv", Plain, false, any(),                                                    \
     "merge the parts of all cv-task runs into the CV outputs (as one cv run writes them)")                    \
+  X(double, validation_fraction, "validation-fraction", "cv", Plain, 0.05, left_open(0, 1),                 \
+    "cv and experiments: share of the unknown pairs of the validation-pairs' miRNAs sampled beside "          \
+    "them for the final model's independent per-miRNA AUC (1 = all of them)")                                 \
+  X(bool, list_tasks, "list-tasks", "cv", Plain, false, any(),                                                \
+    "cv, experiment: print the tasks (one line each: N, what it trains) and exit, for job arrays")            \
+  X(int, experiment_task, "experiment-task", "cv", Plain, 0, at_least(0),                                     \
+    "experiment (paper tables): run only task N (1-based; --list-tasks lists them) and write its "            \
+    "part under <results-dir>/experiment_<name> (one job-array task per unit; 0 = every task)")              \
+  X(bool, experiment_merge, "experiment-merge", "cv", Plain, false, any(),                                    \
+    "experiment (paper tables): merge the parts of all experiment-task runs into its tables")                 \
   /* recovery */                                                                                              \
   X(ChoiceList<RecoverySplit>, recovery_splits, "recovery-splits", "recovery", Plain,                         \
     (ChoiceList<RecoverySplit>{RecoverySplit::Random, RecoverySplit::MirnaStratified, RecoverySplit::ColdMirna,  \

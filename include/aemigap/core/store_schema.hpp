@@ -101,7 +101,9 @@ enum class Kind { Group, Dataset, Part, Attr };
   X(kAttrMean, "mean", Attr, "/cv/<protocol>: mean precision, recall, accuracy, f1, auc")                    \
   X(kAttrSd, "sd", Attr, "/cv/<protocol>: their standard deviations")                                        \
   X(kAttrMeanColumns, "mean_columns", Attr, "/cv/<protocol>: names of mean and sd")                          \
-  X(kAttrBestFold, "best_fold", Attr, "/cv/<protocol>: fold with the best test AUC (1-based)")               \
+  X(kAttrBestFold, "best_fold", Attr, "/cv/<protocol>: fold with the best test AUC (1-based; shown, not shipped)") \
+  X(kAttrIndependent, "independent", Attr,                                                                   \
+    "/cv/<protocol>: the final model on validation-pairs: auc, mirna_auc, n_validated, n_sampled, n_mirna")  \
   X(kAttrClassifier, "classifier", Attr, "/cv: architecture")                                                \
   X(kAttrFeatures, "features", Attr, "/cv: feature set")                                                     \
   X(kAttrTrainSamples, "train_samples", Attr, "/cv: training budget per fold")                               \

@@ -10,13 +10,23 @@
 // Every fold fits its own RobustScaler (and, with ae-per-fold, its own autoencoder) on its
 // training rows only.
 //
-// Distribution (run_cv): the ranks split into min(ranks, folds) fold groups; group g runs
-// folds g, g + G, ... one after another, each trained data-parallel over the group's ranks.
-// Every finished fold is written as a part (<results-dir>/cv_parts/<protocol>-fold<k>.part,
-// with its model for the first protocol) and its result gathered to rank 0, which writes
-// the outputs exactly as a single process does. Parts make CV resumable (--resume reuses
-// the parts of the same inputs) and let a job array run one fold per task (cv-task) and
-// merge them afterwards (cv-merge).
+// The model a protocol ships (model.pt, for the first protocol) is not a fold's: after the
+// folds, one more model is trained the same way on every sample (the "final" unit; the
+// folds measure how well such a model does). Choosing the fold with the best test AUC
+// would select on the test fold. The final model is also scored on the validated pairs of
+// other databases (validation-pairs; never trained on): its per-miRNA AUC among a sample of
+// the unknown pool stands beside the CV AUC.
+//
+// Units of work: a CV job (inputs + options; `cv` has one, an experiment one per variant)
+// is protocols x (folds + final) units, numbered 1.. in that order (the final unit only for
+// the protocols that have one). Distribution (run_cv_jobs): the ranks split into
+// G = min(ranks, units) groups; unit u goes to group (u - 1) mod G, trained data-parallel
+// over the group's ranks, so one sweep of many jobs keeps every group busy. Every finished
+// unit is written as a part (<job results-dir>/cv_parts/<protocol>-fold<k>.part, final:
+// <protocol>-final.part) and gathered to rank 0, which writes the outputs exactly as one
+// process does. Parts make CV resumable (--resume reuses the parts of the same inputs) and
+// let a job array run one unit per task (cv-task, experiment-task) and merge them (cv-merge,
+// experiment-merge).
 #pragma once
 
 #include "aemigap/core/fwd.hpp"
@@ -38,6 +48,10 @@ namespace aemigap::dist {
 class Communicator;
 }
 
+namespace aemigap::eval {
+struct EvalPool;
+}
+
 namespace aemigap::train {
 
 // Everything CV depends on, made once from the Config (CvOptions::from); the paper's sweeps
@@ -53,6 +67,15 @@ struct CvOptions {
   model::AutoencoderSpec ae_spec;
   AeOptions ae;
   bool ae_per_fold = false;
+  // Which protocols train a final model on every sample: the first (cv: the shipped model)
+  // or every one (experiments: each gets its independent AUC).
+  bool final_every_protocol = false;
+  bool keep_final_model = true;  // false: the final model is measured, then dropped
+  // The independent check (load_cv_inputs reads it): validated pairs of other databases
+  // (empty = none), the aliases that map their symbols, and the share of the unknown pool
+  // sampled beside them (a seeded sample, as experiment recovery does).
+  std::string validation_pairs, aliases;
+  double validation_fraction = 0.01;
   std::string results_dir = "results";
   bool resume = false;
   int task = 0;        // cv-task (1-based; 0 = all)
@@ -69,6 +92,13 @@ struct CvInputs {
   std::size_t dims = 0;
   std::vector<std::array<std::int32_t, 2>> negatives;  // the paper's (/pairs/negative)
   std::unique_ptr<model::AutoencoderModel> ae;         // from the store (unless ae-per-fold)
+  // The independent check's pool: the validated pairs of other databases that are not
+  // positives, and a sample of the other unknown pairs (null: none configured).
+  std::shared_ptr<const eval::EvalPool> independent;
+  std::string independent_source;  // the file it came from
+
+  // A copy with another autoencoder (the latent sweep's variants share everything else).
+  CvInputs with_ae(std::unique_ptr<model::AutoencoderModel> other) const;
 };
 // Reads what CV needs from the store: embeddings, negatives and, when the features use the
 // latent and the autoencoder is shared, /ae, which must match opt.ae_spec (a stale /ae is an
@@ -82,13 +112,25 @@ struct FoldResult {
   std::size_t n_train = 0, n_test = 0;
 };
 
+// The final model on the independent pairs: how high the validated pairs of other
+// databases rank among the sampled unknown pairs (AUC), and the mean per-miRNA AUC.
+struct IndependentResult {
+  bool measured = false;
+  double auc = 0, mirna_auc = 0;
+  std::uint64_t n_held = 0, n_sampled = 0;  // validated pairs scored, unknown pairs sampled
+  std::size_t n_mirna = 0;                  // miRNAs in the per-miRNA mean
+};
+
 struct ProtocolResult {
   CvProtocol protocol = CvProtocol::Paper;
   std::string description;
   std::vector<FoldResult> folds;
   MetricSummary summary;
-  int best_fold = 0;  // by AUC
-  std::unique_ptr<model::Checkpoint> best_model;
+  int best_fold = 0;  // by test AUC: shown, never used to choose the model
+  bool has_final = false;
+  FoldResult final_fit;  // the final model's training (no test fold: metrics unset)
+  IndependentResult independent;
+  std::unique_ptr<model::Checkpoint> final_model;  // when has_final and keep_final_model
 };
 
 // The autoencoder over the pair vectors of all positives and the paper's negatives
@@ -97,30 +139,45 @@ struct ProtocolResult {
 model::AutoencoderModel fit_autoencoder(const CvInputs& in, const model::AutoencoderSpec& spec, const AeOptions& opt,
                                         AeHistory* history);
 
-// Runs one protocol's folds. keep_best: keep the best fold's model as a checkpoint.
-ProtocolResult run_protocol(CvProtocol protocol, const CvInputs& in, const CvOptions& opt, bool keep_best);
-
-// One finished fold, as stored in a part file and gathered between ranks.
+// One finished unit, as stored in a part file and gathered between ranks.
 struct FoldOutcome {
   CvProtocol protocol = CvProtocol::Paper;
-  int fold = 0;                   // 0-based
+  int fold = 0;                   // 0-based; == folds: the final model
   std::uint64_t fingerprint = 0;  // of the protocol's inputs and the training settings
   FoldResult result;
-  std::unique_ptr<model::Checkpoint> model;  // kept for the first protocol (the scoring model)
+  IndependentResult independent;             // the final unit's
+  std::unique_ptr<model::Checkpoint> model;  // the final model (when kept)
   std::string serialize() const;
   static FoldOutcome parse(const std::string& bytes, const std::string& where);
 };
 
-// The whole CV over `world` (any rank count, see above). Results are complete on rank 0
-// and empty on the other ranks. comm_for_group turns an MPI group into the communicator
-// training uses (NCCL on GPUs); null keeps the MPI one.
+// A CV job: what one `cv` run trains. `in` must outlive the calls below.
+struct CvJob {
+  const CvInputs* in = nullptr;
+  CvOptions opt;
+  std::string label;  // names the job in logs and task lists ("" for cv)
+};
+// The units of the jobs in task order (see above): "1\t<job>: paper fold 1/5", ...
+std::vector<std::string> list_units(const std::vector<CvJob>& jobs);
+
+// Every unit of the jobs over `world` (any rank count, see above). Results (per job, per
+// protocol) are complete on rank 0 and empty on the other ranks. comm_for_group turns an
+// MPI group into the communicator training uses (NCCL on GPUs); null keeps the MPI one.
 using GroupComm = std::unique_ptr<dist::Communicator> (*)(std::unique_ptr<dist::Communicator>);
+std::vector<std::vector<ProtocolResult>> run_cv_jobs(const std::vector<CvJob>& jobs, dist::Communicator& world,
+                                                     GroupComm comm_for_group = nullptr);
+// Task N (1-based, over the jobs' units): that unit alone, data-parallel over `world`;
+// writes its part (rank 0). ConfigError names the range when N is out of it.
+void run_cv_jobs_task(const std::vector<CvJob>& jobs, int task, const std::string& option, dist::Communicator& world,
+                      GroupComm comm_for_group = nullptr);
+// The merge: every job's results from the parts (errors name the missing tasks).
+std::vector<std::vector<ProtocolResult>> merge_cv_jobs(const std::vector<CvJob>& jobs, const std::string& option);
+
+// `cv`: one job.
 std::vector<ProtocolResult> run_cv(const CvInputs& in, const CvOptions& opt, dist::Communicator& world,
                                    GroupComm comm_for_group = nullptr);
-// cv-task N: that fold alone, data-parallel over `world`; writes its part (rank 0).
 void run_cv_task(const CvInputs& in, const CvOptions& opt, dist::Communicator& world,
                  GroupComm comm_for_group = nullptr);
-// cv-merge: the outputs from the parts of every task (errors name the missing ones).
 std::vector<ProtocolResult> merge_cv_parts(const CvInputs& in, const CvOptions& opt);
 
 // Outputs: /cv/<protocol>/... in the store; cv_metrics.tsv, cv_summary.md,

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# aemigap experiment (the paper's tables) as units of work over ranks and tasks, on a reduced
+# pool (the first 48 miRNAs of the bundled pairs, smoke-preset budgets, protocol paper):
+#  - latent-sweep under mpiexec -np 3 (3 groups of one rank; the 5 autoencoders fitted by
+#    the groups) gives the same table as one rank;
+#  - ae-vs-pair as one --experiment-task per unit, then --experiment-merge == one run;
+#  - the merge with a part missing fails and names the task; --resume reuses the parts;
+#  - an out-of-range task is a clear error naming the range.
+set -euo pipefail
+bin=$1 src=$2 work=$3 py=$4 mpiexec=$5
+shift 5
+mpi=("$mpiexec" "$@")
+rm -rf "$work"; mkdir -p "$work"; cd "$work"
+zcat "$src/data/mirtarbase7_hsa_pairs.tsv.gz" |
+  awk -F'\t' 'NR == 1 { print; next } { if (!($1 in m)) { if (n >= 48) next; m[$1] = 1; n++ } print }' > small.tsv
+cfg=(--config "$src/configs/smoke.ini" --pairs "$work/small.tsv" --cv-subsample 0 --cv-protocols paper --threads 1
+     --train-samples 600 --validation-fraction 0.05 --store "$work/s.h5")
+for stage in ingest embed negatives train-ae; do "$bin" $stage "${cfg[@]}" > /dev/null 2>&1 || { echo "FAIL: $stage"; exit 1; }; done
+
+# What must agree: the TSV without its timing column, the Markdown without its time line.
+same() {  # same DIR_A DIR_B NAME
+  cmp <(cut -f1-12 "$1/experiment_$3.tsv") <(cut -f1-12 "$2/experiment_$3.tsv") &&
+    cmp <(grep -v '^Time:' "$1/experiment_$3.md") <(grep -v '^Time:' "$2/experiment_$3.md")
+}
+
+"${mpi[@]}" -np 1 "$bin" experiment latent-sweep "${cfg[@]}" --results-dir "$work/np1" > np1.log 2>&1 ||
+  { cat np1.log; echo "FAIL: latent-sweep, 1 rank"; exit 1; }
+"${mpi[@]}" -np 3 "$bin" experiment latent-sweep "${cfg[@]}" --results-dir "$work/np3" > np3.log 2>&1 ||
+  { cat np3.log; echo "FAIL: latent-sweep, 3 ranks"; exit 1; }
+grep -q "3 ranks in 3 groups for 40 units" np3.log || { cat np3.log; echo "FAIL: 3 ranks did not form 3 groups"; exit 1; }
+# Rank 0 logs only its own group's fits; the cache holds all five.
+[ "$(ls np3/experiment_latent-sweep/ae/latent*.h5 | wc -l)" = 5 ] || { echo "FAIL: expected 5 fitted autoencoders"; exit 1; }
+[ "$(grep -c 'autoencoder of latent .* cached' np3.log)" -lt 5 ] || { echo "FAIL: rank 0 fitted every autoencoder"; exit 1; }
+rows=$(grep -c '^| [AB] (' np1/experiment_latent-sweep.md)
+[ "$rows" = 10 ] || { cat np1/experiment_latent-sweep.md; echo "FAIL: expected 10 table rows, got $rows"; exit 1; }
+grep -q "independent per-miRNA AUC" np1/experiment_latent-sweep.md
+same np1 np3 latent-sweep || { diff np1/experiment_latent-sweep.md np3/experiment_latent-sweep.md; echo "FAIL: 3 ranks != 1 rank"; exit 1; }
+"$py" - np1/experiment_latent-sweep.tsv <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+finals = [r for r in rows if r["fold"] == "final"]
+assert len(finals) == 10 and len(rows) == 40, (len(finals), len(rows))
+for r in finals:  # every final model was scored on the independent pairs
+    assert 0 <= float(r["independent_mirna_auc"]) <= 1 and int(r["independent_n_mirna"]) > 0, r
+print(f"ok: 40 units, 10 final models with an independent per-miRNA AUC ({finals[0]['independent_n_mirna']} miRNAs)")
+PY
+echo "ok: latent-sweep on 3 ranks (3 groups, autoencoders fitted by the groups) == 1 rank"
+
+# The task path: every unit alone, then the merge.
+"$bin" experiment ae-vs-pair "${cfg[@]}" --results-dir "$work/one" > one.log 2>&1 || { cat one.log; echo "FAIL: ae-vs-pair"; exit 1; }
+n=$("$bin" experiment ae-vs-pair "${cfg[@]}" --results-dir "$work/arr" --list-tasks | grep -c .)
+[ "$n" = 8 ] || { echo "FAIL: ae-vs-pair has $n tasks, expected 8 (2 variants x (3 folds + final))"; exit 1; }
+for t in $(seq "$n"); do
+  "$bin" experiment ae-vs-pair "${cfg[@]}" --results-dir "$work/arr" --experiment-task "$t" > task.log 2>&1 ||
+    { cat task.log; echo "FAIL: task $t"; exit 1; }
+done
+[ ! -e arr/experiment_ae-vs-pair.md ] || { echo "FAIL: a task wrote the tables"; exit 1; }
+if "$bin" experiment ae-vs-pair "${cfg[@]}" --results-dir "$work/arr" --experiment-task 9 2> err.txt; then
+  echo "FAIL: task 9 of 8 accepted"; exit 1; fi
+grep -q "there are 8 tasks" err.txt || { cat err.txt; echo "FAIL: unclear error for task 9"; exit 1; }
+part=arr/experiment_ae-vs-pair/migap-pair-128/cv_parts/paper-fold2.part
+[ -f "$part" ] || { find arr -name '*.part'; echo "FAIL: no part $part"; exit 1; }
+mv "$part" held.part
+if "$bin" experiment ae-vs-pair "${cfg[@]}" --results-dir "$work/arr" --experiment-merge 2> err.txt; then
+  echo "FAIL: merge with a missing part succeeded"; exit 1; fi
+grep -q "task 2 (" err.txt || { cat err.txt; echo "FAIL: missing task not named"; exit 1; }
+mv held.part "$part"
+"$bin" experiment ae-vs-pair "${cfg[@]}" --results-dir "$work/arr" --experiment-merge > merge.log 2>&1 ||
+  { cat merge.log; echo "FAIL: merge"; exit 1; }
+same one arr ae-vs-pair || { diff one/experiment_ae-vs-pair.md arr/experiment_ae-vs-pair.md; echo "FAIL: tasks + merge != one run"; exit 1; }
+echo "ok: 8 experiment tasks + merge == one run; a missing part names task 2; task 9 of 8 refused"
+
+# Resume: one part lost, only that unit trains again.
+rm one/experiment_ae-vs-pair/aemigap-pair-latent/cv_parts/paper-final.part
+"$bin" experiment ae-vs-pair "${cfg[@]}" --results-dir "$work/one" --resume > resume.log 2>&1 ||
+  { cat resume.log; echo "FAIL: resume"; exit 1; }
+[ "$(grep -c 'finished earlier' resume.log)" = 7 ] || { cat resume.log; echo "FAIL: expected 7 reused units"; exit 1; }
+same one arr ae-vs-pair
+echo "ok: --resume reused 7 units, retrained the lost final model, same table"
+echo PASS
