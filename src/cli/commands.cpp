@@ -43,7 +43,7 @@ void usage(std::FILE* out) {
   std::fprintf(out, "aemigap %s (%s): miRNA-gene association prediction at genome scale\n\n", version(), git_commit());
   std::fprintf(out, "usage: aemigap <command> [--config FILE] [--option value ...]\n\ncommands:\n");
   for (const auto& c : commands()) std::fprintf(out, "  %-11s %s\n", c.name, c.summary);
-  std::fprintf(out, "  %-11s %s\n", "experiment", "NAME: latent-sweep | folds | ae-vs-pair | models (the paper's tables) | recovery (held-out positives)");
+  std::fprintf(out, "  %-11s %s\n", "experiment", "NAME: latent-sweep | folds | ae-vs-pair | models (the paper's tables) | budget (its budget curve) | recovery (held-out positives)");
   std::fprintf(out, "  %-11s %s\n", "config", "print the effective config (INI), or --markdown for docs/config.md");
   std::fprintf(out,
                "\nEvery command takes every option below (`aemigap COMMAND --help`: the ones it reads); the "

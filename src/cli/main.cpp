@@ -64,7 +64,7 @@ int main_impl(int argc, char** argv, int rank) {
 
   if (cmd == "experiment") {
     if (args.empty() || args[0].rfind("--", 0) == 0)
-      throw ConfigError("experiment needs a name: latent-sweep | folds | ae-vs-pair | models | recovery");
+      throw ConfigError("experiment needs a name: latent-sweep | folds | ae-vs-pair | models | budget | recovery");
     std::string name = args[0];
     args.erase(args.begin());
     Context ctx = make_context(args, rank);

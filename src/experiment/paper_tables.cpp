@@ -21,18 +21,20 @@
 #include "aemigap/data/dataset.hpp"
 #include "aemigap/dist/communicator.hpp"
 #include "aemigap/train/cv.hpp"
+#include "aemigap/train/plots.hpp"
+#include <tuple>
 
 namespace aemigap::experiment {
 
 namespace {
 
-// One row group of a table: a CV job. fit_latent > 0: the variant fits its own shared
-// autoencoder of that latent (the latent sweep); otherwise it uses the store's /ae (or
-// none, or one per fold, as its options say). paper: the paper's numbers for this row.
+// One row group of a table: a CV job. fit_ae: the variant fits its own shared autoencoder
+// from its options (the latent sweep, the budget curve's epochs); otherwise it uses the
+// store's /ae (or none, or one per fold, as its options say). paper: the paper's numbers.
 struct Variant {
   std::string label;
   train::CvOptions opt;
-  int fit_latent = 0;
+  bool fit_ae = false;
   std::string paper;
 };
 
@@ -42,6 +44,9 @@ struct Experiment {
   bool per_fold_table;   // one row per fold (Table 3) instead of mean ± sd per variant
   bool needs_stored_ae;  // uses /ae (the latent sweep fits its own)
   void (*variants)(const train::CvOptions& base, std::vector<Variant>& out);
+  // Extra figures (SVG + the table's TSV) written beside the table; null: none.
+  void (*plots)(const std::vector<Variant>& vars, const std::vector<std::vector<train::ProtocolResult>>& res,
+                const std::string& prefix);
 };
 
 // The published numbers we can cite (docs/results/paper/README.md says where from and
@@ -58,7 +63,7 @@ void latent_sweep(const train::CvOptions& base, std::vector<Variant>& out) {
       o.features = fs;
       out.push_back({std::string(fs == FeatureSet::Latent ? "A (latent)" : "B (pair+latent)") + ", latent " +
                          std::to_string(latent),
-                     o, latent, ""});
+                     o, true, ""});
     }
 }
 
@@ -66,11 +71,11 @@ void folds(const train::CvOptions& base, std::vector<Variant>& out) {
   train::CvOptions shared = base;
   shared.ae_per_fold = false;
   const std::string what = std::string(name_of(base.classifier.arch)) + ", " + name_of(base.features);
-  out.push_back({what + ", autoencoder fitted once on every pair (as the paper)", shared, 0, kPaperAuc});
+  out.push_back({what + ", autoencoder fitted once on every pair (as the paper)", shared, false, kPaperAuc});
   if (base.needs_ae()) {
     train::CvOptions per_fold = base;
     per_fold.ae_per_fold = true;
-    out.push_back({what + ", autoencoder fitted per training fold", per_fold, 0, ""});
+    out.push_back({what + ", autoencoder fitted per training fold", per_fold, false, ""});
   }
 }
 
@@ -78,7 +83,7 @@ void ae_vs_pair(const train::CvOptions& base, std::vector<Variant>& out) {
   for (FeatureSet fs : {FeatureSet::Pair, FeatureSet::PairLatent}) {
     train::CvOptions o = base;
     o.features = fs;
-    out.push_back({fs == FeatureSet::Pair ? "miGAP (pair, 128)" : "AEmiGAP (pair+latent)", o, 0,
+    out.push_back({fs == FeatureSet::Pair ? "miGAP (pair, 128)" : "AEmiGAP (pair+latent)", o, false,
                    fs == FeatureSet::Pair ? kMigapAuc : kPaperAuc});
   }
 }
@@ -87,15 +92,64 @@ void models(const train::CvOptions& base, std::vector<Variant>& out) {
   for (Arch a : {Arch::Lstm, Arch::BiLstm, Arch::Gru, Arch::Transformer}) {
     train::CvOptions o = base;
     o.classifier.arch = a;
-    out.push_back({name_of(a), o, 0, a == Arch::Lstm ? kPaperAuc : ""});
+    out.push_back({name_of(a), o, false, a == Arch::Lstm ? kPaperAuc : ""});
+  }
+}
+
+// The budget curve, on the paper's protocol: training samples 50 k, 200 k and 1 M with the
+// store's autoencoder, then the autoencoder at 50 and 200 epochs (its own, at 50 k samples).
+void budget(const train::CvOptions& base, std::vector<Variant>& out) {
+  train::CvOptions paper = base;
+  paper.protocols = ChoiceList<CvProtocol>{CvProtocol::Paper};
+  paper.ae_per_fold = false;
+  for (std::int64_t n : {50000, 200000, 1000000}) {
+    train::CvOptions o = paper;
+    o.train.samples = n;
+    out.push_back({std::to_string(n) + " samples, autoencoder " + std::to_string(base.ae.epochs) + " epochs (/ae)", o,
+                   false, ""});
+  }
+  for (int epochs : {50, 200}) {
+    train::CvOptions o = paper;
+    o.train.samples = 50000;
+    o.ae.epochs = epochs;
+    out.push_back({"50000 samples, autoencoder " + std::to_string(epochs) + " epochs", o, true, ""});
+  }
+}
+
+// The budget curve's two figures: AUC against training samples and against autoencoder
+// epochs (the 50 k row with the store's autoencoder is the first epoch point).
+void budget_plots(const std::vector<Variant>& vars, const std::vector<std::vector<train::ProtocolResult>>& res,
+                  const std::string& prefix) {
+  train::Series cv_s{"CV AUC (paper protocol)", {}, {}}, ind_s{"independent per-miRNA AUC", {}, {}};
+  train::Series cv_e = cv_s, ind_e = ind_s;
+  for (std::size_t v = 0; v < vars.size(); ++v) {
+    if (res[v].empty()) continue;
+    const auto& r = res[v].front();
+    const auto& o = vars[v].opt;
+    const bool epochs_row = vars[v].fit_ae || o.train.samples == 50000;
+    auto add = [&](train::Series& c, train::Series& i, double x) {
+      c.x.push_back(x), c.y.push_back(r.summary.mean.auc);
+      if (r.independent.measured) i.x.push_back(x), i.y.push_back(r.independent.mirna_auc);
+    };
+    if (!vars[v].fit_ae) add(cv_s, ind_s, static_cast<double>(o.train.samples));
+    if (epochs_row) add(cv_e, ind_e, o.ae.epochs);
+  }
+  for (const auto& [file, title, xl, a, b] :
+       {std::tuple{"_samples.svg", "AUC vs training samples (autoencoder from the store)", "training samples per model",
+                   &cv_s, &ind_s},
+        std::tuple{"_ae_epochs.svg", "AUC vs autoencoder epochs (50,000 samples)", "autoencoder epochs", &cv_e, &ind_e}}) {
+    AtomicFile f(prefix + file);
+    f.stream() << train::log_x_lines_svg(title, {*a, *b}, xl, "AUC");
+    f.commit();
   }
 }
 
 const Experiment kExperiments[] = {
-    {"latent-sweep", "Table 2", false, false, latent_sweep},
-    {"folds", "Table 3", true, true, folds},
-    {"ae-vs-pair", "Table 11", false, true, ae_vs_pair},
-    {"models", "Table 13", false, true, models},
+    {"latent-sweep", "Table 2", false, false, latent_sweep, nullptr},
+    {"folds", "Table 3", true, true, folds, nullptr},
+    {"ae-vs-pair", "Table 11", false, true, ae_vs_pair, nullptr},
+    {"models", "Table 13", false, true, models, nullptr},
+    {"budget", "budget curve (issue #16)", false, true, budget, budget_plots},
 };
 
 std::string f4(double v) {
@@ -132,9 +186,11 @@ std::uint64_t ae_fit_fingerprint(const train::CvInputs& in, const model::Autoenc
   return hash_string(o.str(), h);
 }
 
-std::string ae_cache_path(const std::string& dir, int latent) {
-  return dir + "/ae/latent" + std::to_string(latent) + ".h5";
+// A fitted autoencoder's cache name: what differs between the variants that fit one.
+std::string ae_cache_name(const train::CvOptions& o) {
+  return "latent" + std::to_string(o.ae_spec.latent) + "-epochs" + std::to_string(o.ae.epochs);
 }
+std::string ae_cache_path(const std::string& dir, const std::string& name) { return dir + "/ae/" + name + ".h5"; }
 
 // The cached autoencoder when it was fitted from the same pairs and settings, else null.
 std::unique_ptr<model::AutoencoderModel> read_cached_ae(const std::string& path, std::uint64_t fp) {
@@ -268,7 +324,7 @@ std::string run_paper_experiment(const std::string& name, const Config& cfg, dis
   const Experiment* ex = nullptr;
   for (const auto& e : kExperiments)
     if (name == e.name) ex = &e;
-  if (!ex) throw ConfigError("unknown experiment '" + name + "' (latent-sweep | folds | ae-vs-pair | models | recovery)");
+  if (!ex) throw ConfigError("unknown experiment '" + name + "' (latent-sweep | folds | ae-vs-pair | models | budget | recovery)");
   Stopwatch sw;
   const int threads = resolve_threads(cfg.threads);
   train::CvOptions base = train::CvOptions::from(cfg, threads);
@@ -308,57 +364,56 @@ std::string run_paper_experiment(const std::string& name, const Config& cfg, dis
       std::any_of(vars.begin(), vars.end(), [](const Variant& v) { return v.opt.needs_ae() && !v.opt.ae_per_fold; }))
     throw InputError(cfg.store, 0, "store has no autoencoder (/ae): run `aemigap train-ae` first");
 
-  // The latent sweep's autoencoders, one per latent: in a full run spread over the ranks
+  // The autoencoders variants fit for themselves (the latent sweep's five, the budget
+  // curve's epochs), one per distinct spec and options: in a full run spread over the ranks
   // (groups of ranks fit them data-parallel) and cached; a task fits only its own (or finds
   // it cached); the merge only reads them.
-  std::map<int, std::uint64_t> fits;  // latent -> fingerprint
+  struct Fit {
+    std::uint64_t fp;
+    const Variant* first;
+  };
+  std::map<std::string, Fit> fits;  // cache name -> fit
   for (const auto& v : vars)
-    if (v.fit_latent > 0) fits.emplace(v.fit_latent, ae_fit_fingerprint(in, v.opt.ae_spec, v.opt.ae));
-  int task_latent = 0;
+    if (v.fit_ae) fits.emplace(ae_cache_name(v.opt), Fit{ae_fit_fingerprint(in, v.opt.ae_spec, v.opt.ae), &v});
+  std::string task_fit;  // a task's own autoencoder ("" = none)
   if (cfg.experiment_task > 0) {
-    const auto lines = train::list_units(jobs_of(std::vector<const train::CvInputs*>(vars.size(), nullptr)));
-    if (static_cast<std::size_t>(cfg.experiment_task) <= lines.size()) {
-      const auto units = lines[static_cast<std::size_t>(cfg.experiment_task - 1)];
-      for (const auto& v : vars)
-        if (v.fit_latent > 0 && units.find("\t" + v.label + ":") != std::string::npos) task_latent = v.fit_latent;
-    }
+    const std::size_t j =
+        train::unit_job(jobs_of(std::vector<const train::CvInputs*>(vars.size(), nullptr)), cfg.experiment_task);
+    if (j < vars.size() && vars[j].fit_ae) task_fit = ae_cache_name(vars[j].opt);
   }
-  std::map<int, const Variant*> first_of;
-  for (const auto& v : vars)
-    if (v.fit_latent > 0) first_of.emplace(v.fit_latent, &v);
+  auto wanted = [&](const std::string& key) { return cfg.experiment_task == 0 || key == task_fit; };
   if (!cfg.experiment_merge && !fits.empty()) {
-    std::vector<int> todo;
-    for (const auto& [latent, fp] : fits) {
-      if (cfg.experiment_task > 0 && latent != task_latent) continue;
-      bool cached = false;
-      if (world.rank() == 0) cached = read_cached_ae(ae_cache_path(dir, latent), fp) != nullptr;
-      std::int32_t c = cached ? 1 : 0;
-      world.broadcast(&c, 1, dist::DType::Int32, 0);
-      if (!c) todo.push_back(latent);
+    std::vector<std::string> todo;
+    for (const auto& [key, f] : fits) {
+      if (!wanted(key)) continue;
+      std::int32_t cached = 0;
+      if (world.rank() == 0) cached = read_cached_ae(ae_cache_path(dir, key), f.fp) != nullptr;
+      world.broadcast(&cached, 1, dist::DType::Int32, 0);
+      if (!cached) todo.push_back(key);
     }
     if (!todo.empty()) {
       const int G = std::min<int>(world.size(), static_cast<int>(todo.size()));
       const int color = world.rank() % G;
       auto group = world.split(color, world.rank());
       for (std::size_t i = static_cast<std::size_t>(color); i < todo.size(); i += static_cast<std::size_t>(G))
-        fit_cached_ae(in, first_of.at(todo[i])->opt, group.get(), ae_cache_path(dir, todo[i]), fits.at(todo[i]));
+        fit_cached_ae(in, fits.at(todo[i]).first->opt, group.get(), ae_cache_path(dir, todo[i]), fits.at(todo[i]).fp);
     }
     world.barrier();
   }
-  std::map<int, train::CvInputs> by_latent;
-  for (const auto& [latent, fp] : fits) {
-    if (cfg.experiment_task > 0 && latent != task_latent) continue;
-    auto ae = read_cached_ae(ae_cache_path(dir, latent), fp);
+  std::map<std::string, train::CvInputs> fitted;
+  for (const auto& [key, f] : fits) {
+    if (!wanted(key)) continue;
+    auto ae = read_cached_ae(ae_cache_path(dir, key), f.fp);
     if (!ae)
-      throw InputError(ae_cache_path(dir, latent), 0,
-                       "the autoencoder of latent " + std::to_string(latent) +
-                           " is missing or was fitted from other inputs: run this latent's experiment tasks first");
-    by_latent.emplace(latent, in.with_ae(std::move(ae)));
+      throw InputError(ae_cache_path(dir, key), 0,
+                       "the autoencoder " + key +
+                           " is missing or was fitted from other inputs: run the experiment tasks that use it first");
+    fitted.emplace(key, in.with_ae(std::move(ae)));
   }
   std::vector<const train::CvInputs*> ins;
   for (const auto& v : vars) {
-    auto it = v.fit_latent > 0 ? by_latent.find(v.fit_latent) : by_latent.end();
-    ins.push_back(it != by_latent.end() ? &it->second : &in);  // a task's other latents: never prepared
+    auto it = v.fit_ae ? fitted.find(ae_cache_name(v.opt)) : fitted.end();
+    ins.push_back(it != fitted.end() ? &it->second : &in);  // a task's other variants: never prepared
   }
   const auto jobs = jobs_of(ins);
 
@@ -385,6 +440,7 @@ std::string run_paper_experiment(const std::string& name, const Config& cfg, dis
   AtomicFile ft(cfg.results_dir + "/experiment_" + name + ".tsv");
   ft.stream() << t.tsv;
   ft.commit();
+  if (ex->plots) ex->plots(vars, res, cfg.results_dir + "/experiment_" + name);
   log_info("[experiment " + name + "] wrote " + cfg.results_dir + "/experiment_" + name + ".{md,tsv} in " +
            human_seconds(sw.seconds()));
   return t.md;

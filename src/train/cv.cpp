@@ -544,6 +544,12 @@ std::vector<std::string> list_units(const std::vector<CvJob>& jobs) {
   return out;
 }
 
+std::size_t unit_job(const std::vector<CvJob>& jobs, int task) {
+  const auto units = units_of(jobs);
+  return task >= 1 && static_cast<std::size_t>(task) <= units.size() ? units[static_cast<std::size_t>(task - 1)].job
+                                                                       : jobs.size();
+}
+
 std::vector<std::vector<ProtocolResult>> run_cv_jobs(const std::vector<CvJob>& jobs, dist::Communicator& world,
                                                      GroupComm comm_for_group) {
   const auto units = units_of(jobs);

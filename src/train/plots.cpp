@@ -129,4 +129,53 @@ std::string histogram_svg(const std::string& title, const std::vector<double>& c
   return o.str();
 }
 
+std::string log_x_lines_svg(const std::string& title, const std::vector<Series>& series, const std::string& xlabel,
+                            const std::string& ylabel) {
+  std::ostringstream o;
+  const double x0 = 60, y0 = 40, w = 400, h = 400;
+  double lo = 1e300, hi = -1e300;
+  for (const auto& s : series)
+    for (double v : s.x)
+      if (v > 0) lo = std::min(lo, std::log10(v)), hi = std::max(hi, std::log10(v));
+  if (!(lo <= hi)) lo = 0, hi = 1;
+  lo = std::floor(lo), hi = std::max(std::ceil(hi), lo + 1);
+  auto px = [&](double v) { return x0 + (std::log10(v) - lo) / (hi - lo) * w; };
+  o << "<svg xmlns='http://www.w3.org/2000/svg' width='720' height='500' font-family='sans-serif'>\n"
+    << "<rect width='100%' height='100%' fill='white'/>\n<text x='" << x0 + w / 2
+    << "' y='24' font-size='15' text-anchor='middle'>" << esc(title) << "</text>\n";
+  for (int i = 0; i <= 5; ++i) {  // y grid
+    const double f = i / 5.0;
+    char lab[16];
+    std::snprintf(lab, sizeof lab, "%.1f", f);
+    o << "<line x1='" << x0 << "' y1='" << y0 + h - f * h << "' x2='" << x0 + w << "' y2='" << y0 + h - f * h
+      << "' stroke='#ddd'/>\n<text x='" << x0 - 6 << "' y='" << y0 + h - f * h + 4
+      << "' font-size='11' text-anchor='end'>" << lab << "</text>\n";
+  }
+  for (int d = static_cast<int>(lo); d <= static_cast<int>(hi); ++d) {  // x decades
+    const double x = x0 + (d - lo) / (hi - lo) * w;
+    o << "<line x1='" << x << "' y1='" << y0 << "' x2='" << x << "' y2='" << y0 + h << "' stroke='#ddd'/>\n<text x='"
+      << x << "' y='" << y0 + h + 16 << "' font-size='11' text-anchor='middle'>1e" << d << "</text>\n";
+  }
+  o << "<rect x='" << x0 << "' y='" << y0 << "' width='" << w << "' height='" << h
+    << "' fill='none' stroke='#333'/>\n<line x1='" << x0 << "' y1='" << y0 + h / 2 << "' x2='" << x0 + w << "' y2='"
+    << y0 + h / 2 << "' stroke='#999' stroke-dasharray='4 4'/>\n<text x='" << x0 + w / 2 << "' y='" << y0 + h + 34
+    << "' font-size='13' text-anchor='middle'>" << esc(xlabel) << "</text>\n<text x='" << x0 - 36 << "' y='"
+    << y0 + h / 2 << "' font-size='13' text-anchor='middle' transform='rotate(-90 " << x0 - 36 << " " << y0 + h / 2
+    << ")'>" << esc(ylabel) << "</text>\n";
+  for (std::size_t c = 0; c < series.size(); ++c) {
+    const auto& s = series[c];
+    const char* col = kColors[c % 8];
+    o << "<polyline fill='none' stroke='" << col << "' stroke-width='1.5' points='";
+    for (std::size_t i = 0; i < s.x.size(); ++i) o << px(s.x[i]) << "," << y0 + h - s.y[i] * h << " ";
+    o << "'/>\n";
+    for (std::size_t i = 0; i < s.x.size(); ++i)
+      o << "<circle cx='" << px(s.x[i]) << "' cy='" << y0 + h - s.y[i] * h << "' r='3' fill='" << col << "'/>\n";
+    o << "<rect x='" << x0 + w + 20 << "' y='" << y0 + 20 * c << "' width='12' height='12' fill='" << col
+      << "'/>\n<text x='" << x0 + w + 38 << "' y='" << y0 + 20 * c + 11 << "' font-size='12'>" << esc(s.label)
+      << "</text>\n";
+  }
+  o << "</svg>\n";
+  return o.str();
+}
+
 }  // namespace aemigap::train

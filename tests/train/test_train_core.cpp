@@ -5,6 +5,7 @@
 
 #include "aemigap/train/folds.hpp"
 #include "aemigap/train/metrics.hpp"
+#include "aemigap/train/plots.hpp"
 
 using namespace aemigap::train;
 
@@ -79,4 +80,24 @@ TEST(Folds, GroupFoldsAreDisjointByGroupAndBalanced) {
   for (const auto& s : folds_of_group) EXPECT_EQ(s.size(), 1u) << "a group is split across folds";
   int lo = *std::min_element(load.begin(), load.end()), hi = *std::max_element(load.begin(), load.end());
   EXPECT_LE(hi - lo, 16);  // at most one (largest) group apart
+}
+
+// The budget curve's plot: one polyline and one marker per point of each series, placed on a
+// log10 axis (a point at 1e5 sits halfway between the 1e4 and 1e6 grid lines).
+TEST(Plots, LogXLinesPlaceEveryPointOnItsDecade) {
+  using aemigap::train::Series;
+  const std::string svg = aemigap::train::log_x_lines_svg(
+      "budget", {Series{"cv", {1e4, 1e5, 1e6}, {0.8, 0.85, 0.9}}, Series{"independent", {1e4, 1e6}, {0.4, 0.45}}},
+      "samples", "AUC");
+  auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t p = svg.find(what); p != std::string::npos; p = svg.find(what, p + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("<polyline"), 2u);
+  EXPECT_EQ(count("<circle"), 5u);
+  EXPECT_NE(svg.find(">1e4<"), std::string::npos);
+  EXPECT_NE(svg.find(">1e6<"), std::string::npos);
+  // x0 = 60, width 400 over decades 4..6: 1e5 at x = 260; AUC 0.85 at y = 40 + 400 * 0.15 = 100.
+  EXPECT_NE(svg.find("cx='260' cy='100'"), std::string::npos) << svg;
 }

@@ -159,6 +159,8 @@ struct CvJob {
 };
 // The units of the jobs in task order (see above): "1\t<job>: paper fold 1/5", ...
 std::vector<std::string> list_units(const std::vector<CvJob>& jobs);
+// The job of task N (1-based); jobs.size() when N is out of range.
+std::size_t unit_job(const std::vector<CvJob>& jobs, int task);
 
 // Every unit of the jobs over `world` (any rank count, see above). Results (per job, per
 // protocol) are complete on rank 0 and empty on the other ranks. comm_for_group turns an

@@ -18,4 +18,13 @@ std::string confusion_svg(const std::string& title, const Confusion& c);
 std::string histogram_svg(const std::string& title, const std::vector<double>& counts, double lo, double hi,
                           const std::string& xlabel);
 
+// Lines over a log10 x axis (a budget curve): y in [0, 1] with grid lines every 0.2; each
+// series' points in x order, marked; a dashed line at y = 0.5 (random for an AUC).
+struct Series {
+  std::string label;
+  std::vector<double> x, y;
+};
+std::string log_x_lines_svg(const std::string& title, const std::vector<Series>& series, const std::string& xlabel,
+                            const std::string& ylabel);
+
 }  // namespace aemigap::train
