@@ -5,7 +5,8 @@
 #    the groups) gives the same table as one rank;
 #  - ae-vs-pair as one --experiment-task per unit, then --experiment-merge == one run;
 #  - the merge with a part missing fails and names the task; --resume reuses the parts;
-#  - an out-of-range task is a clear error naming the range.
+#  - an out-of-range task is a clear error naming the range;
+#  - folds (Table 3): ae-per-fold rows differ from the shared autoencoder's.
 set -euo pipefail
 bin=$1 src=$2 work=$3 py=$4 mpiexec=$5
 shift 5
@@ -77,4 +78,19 @@ rm one/experiment_ae-vs-pair/aemigap-pair-latent/cv_parts/paper-final.part
 [ "$(grep -c 'finished earlier' resume.log)" = 7 ] || { cat resume.log; echo "FAIL: expected 7 reused units"; exit 1; }
 same one arr ae-vs-pair
 echo "ok: --resume reused 7 units, retrained the lost final model, same table"
+# Table 3 (folds): the autoencoder fitted once on every pair beside one fitted per training
+# fold. The per-fold rows must differ from the shared ones (a per-fold autoencoder that was
+# silently the shared one would give the same numbers).
+"$bin" experiment folds "${cfg[@]}" --results-dir "$work/folds" > folds.log 2>&1 || { cat folds.log; echo "FAIL: folds"; exit 1; }
+"$py" - folds/experiment_folds.tsv <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+shared = [r for r in rows if "fitted once" in r["variant"] and r["fold"] != "final"]
+per_fold = [r for r in rows if "per training fold" in r["variant"] and r["fold"] != "final"]
+assert len(shared) == 3 and len(per_fold) == 3, (len(shared), len(per_fold))
+assert all(s["auc"] != p["auc"] for s, p in zip(shared, per_fold)), "ae-per-fold gave the shared autoencoder's AUCs"
+finals = [r for r in rows if r["fold"] == "final"]
+assert len(finals) == 2 and all(r["independent_mirna_auc"] for r in finals), finals
+print("ok: folds: shared and per-fold autoencoders give different folds, both final models checked independently")
+PY
 echo PASS
