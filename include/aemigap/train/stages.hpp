@@ -16,7 +16,7 @@ namespace aemigap::train {
 // <results-dir>/ae_loss.tsv.
 void train_ae_stage(const Config& cfg, dist::Communicator& world);
 
-// Cross-validation over fold groups of ranks (train/cv.hpp); rank 0 writes the outputs,
+// Cross-validation as units over groups of ranks (train/cv.hpp); rank 0 writes the outputs,
 // the checkpoint (<results-dir>/model.pt) and /cv, and gets the summary table back ("" on
 // the other ranks and for a cv-task run, which writes its part only).
 std::string cv_stage(const Config& cfg, dist::Communicator& world);
