@@ -1,12 +1,14 @@
 #include "aemigap/experiment/paper_tables.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <sstream>
+#include <tuple>
 
 #include "aemigap/core/atomic_file.hpp"
 #include "aemigap/core/blas_check.hpp"
@@ -22,7 +24,6 @@
 #include "aemigap/dist/communicator.hpp"
 #include "aemigap/train/cv.hpp"
 #include "aemigap/train/plots.hpp"
-#include <tuple>
 
 namespace aemigap::experiment {
 
@@ -161,12 +162,9 @@ std::string f4(double v) {
 // A folder name for a variant label: "B (pair+latent), latent 8" -> "b-pair-latent-latent-8".
 std::string slug(const std::string& label) {
   std::string s;
-  for (char c : label) {
-    const bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    if (keep || (lower >= 'a' && lower <= 'z')) s += lower;
+  for (unsigned char c : label)
+    if (std::isalnum(c)) s += static_cast<char>(std::tolower(c));
     else if (!s.empty() && s.back() != '-') s += '-';
-  }
   while (!s.empty() && s.back() == '-') s.pop_back();
   return s;
 }
@@ -192,15 +190,18 @@ std::string ae_cache_name(const train::CvOptions& o) {
 }
 std::string ae_cache_path(const std::string& dir, const std::string& name) { return dir + "/ae/" + name + ".h5"; }
 
-// The cached autoencoder when it was fitted from the same pairs and settings, else null.
+// Whether the cache holds an autoencoder fitted from the same pairs and settings (reads
+// its attribute only).
+bool cache_is_current(const std::string& path, std::uint64_t fp) {
+  if (!std::filesystem::exists(path)) return false;
+  const Store s = Store::open(path);
+  return s.attr_string("/ae", "fit_fingerprint") == std::to_string(fp);
+}
+
+// The cached autoencoder when it is current, else null.
 std::unique_ptr<model::AutoencoderModel> read_cached_ae(const std::string& path, std::uint64_t fp) {
-  if (!std::filesystem::exists(path)) return nullptr;
-  Store s = Store::open(path);
-  if (s.attr_string("/ae", "fit_fingerprint") != std::to_string(fp)) {
-    log_warn("[experiment] " + path + " was fitted from other pairs or settings: fitting it again");
-    return nullptr;
-  }
-  return std::make_unique<model::AutoencoderModel>(model::AutoencoderModel::read(s, "/ae"));
+  if (!cache_is_current(path, fp)) return nullptr;
+  return std::make_unique<model::AutoencoderModel>(model::AutoencoderModel::read(Store::open(path), "/ae"));
 }
 
 // Fits the autoencoder of `latent` over `comm` (data-parallel) and caches it (comm rank 0).
@@ -387,7 +388,11 @@ std::string run_paper_experiment(const std::string& name, const Config& cfg, dis
     for (const auto& [key, f] : fits) {
       if (!wanted(key)) continue;
       std::int32_t cached = 0;
-      if (world.rank() == 0) cached = read_cached_ae(ae_cache_path(dir, key), f.fp) != nullptr;
+      if (world.rank() == 0) {
+        cached = cache_is_current(ae_cache_path(dir, key), f.fp);
+        if (!cached && std::filesystem::exists(ae_cache_path(dir, key)))
+          log_warn("[experiment] " + ae_cache_path(dir, key) + " was fitted from other pairs or settings: fitting it again");
+      }
       world.broadcast(&cached, 1, dist::DType::Int32, 0);
       if (!cached) todo.push_back(key);
     }

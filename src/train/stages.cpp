@@ -42,6 +42,7 @@ void train_ae_stage(const Config& cfg, dist::Communicator& world) {
   const int threads = resolve_threads(cfg.threads);
   CvOptions opt = CvOptions::from(cfg, threads);
   opt.features = FeatureSet::Pair;  // the inputs without an autoencoder: it is what this stage makes
+  opt.validation_pairs.clear();     // the independent check is cv's (final models), not this stage's
   const auto loaded = load(cfg, opt);
   const DistBackend backend = dist::training_backend(cfg.dist_backend, opt.device);
   auto comm = dist::for_backend(world.split(0, world.rank()), backend);
