@@ -446,7 +446,11 @@ std::string run_paper_experiment(const std::string& name, const Config& cfg, dis
   ft.stream() << t.tsv;
   ft.commit();
   if (ex->plots) ex->plots(vars, res, cfg.results_dir + "/experiment_" + name);
-  log_info("[experiment " + name + "] wrote " + cfg.results_dir + "/experiment_" + name + ".{md,tsv} in " +
+  // Each variant's own CV outputs beside its parts: metrics, summary, ROC and confusion
+  // matrix (all test folds pooled), as `cv` writes them.
+  for (std::size_t i = 0; i < vars.size(); ++i) train::write_cv_files(res[i], vars[i].opt);
+  log_info("[experiment " + name + "] wrote " + cfg.results_dir + "/experiment_" + name + ".{md,tsv} and each variant's " +
+           "cv_metrics.tsv, roc_*, confusion_* under " + cfg.results_dir + "/experiment_" + name + "/ in " +
            human_seconds(sw.seconds()));
   return t.md;
 }

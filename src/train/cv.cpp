@@ -820,10 +820,14 @@ std::string summary_markdown(const std::vector<ProtocolResult>& results, const C
   o << "\nMean ± sd over " << opt.folds << " folds; classifier " << name_of(opt.classifier.arch) << ", features "
     << name_of(opt.features) << ", " << opt.train.samples << " training samples per fold, batch " << opt.train.batch
     << ", seed " << opt.seed << (opt.ae_per_fold ? ", autoencoder fitted per training fold" : "")
-    << ".\n\nThe shipped model (model.pt) is the first protocol's final model: trained the same way on every "
-       "sample after the folds, which measure it (no fold is chosen by its test AUC).";
+    << ".\n\n"
+    << (opt.keep_final_model ? "The shipped model (model.pt) is the first protocol's final model: trained the same way on "
+                               "every sample after the folds, which measure it (no fold is chosen by its test AUC)."
+                             : "No model is shipped from this run (an experiment's variant): each final model is trained "
+                               "the same way on every sample after the folds, which measure it.");
   if (any_ind)
-    o << " Independent: that model (one per protocol with a final model) ranks " << any_ind->n_held
+    o << " Independent: " << (opt.keep_final_model ? "that model" : "the final model")
+      << " (one per protocol with a final model) ranks " << any_ind->n_held
       << " validated pairs of other databases (never trained on) among " << any_ind->n_sampled
       << " sampled unknown pairs of the same " << any_ind->n_mirna
       << " miRNAs; the column is the mean per-miRNA AUC (0.5 = random).";
