@@ -19,6 +19,7 @@
 #include "aemigap/embed/embed_stage.hpp"
 #include "aemigap/model/checkpoint.hpp"
 #include "aemigap/rank/ranking.hpp"
+#include "aemigap/score/device_scorer.hpp"
 #include "aemigap/score/pool_scorer.hpp"
 
 namespace aemigap::score {
@@ -33,6 +34,72 @@ struct Embeddings {
   std::size_t dims = 0;
 };
 
+// The pool's scorer, chosen once from `device` (nothing below branches on the choice): the
+// CPU kernel, or batched LibTorch forwards on this rank's GPU.
+class RowScorer {
+ public:
+  virtual ~RowScorer() = default;
+  virtual void score_rows(std::uint64_t r0, std::uint64_t r1, float* out) const = 0;
+  virtual std::string describe() const = 0;
+};
+
+class KernelRows : public RowScorer {
+ public:
+  KernelRows(const model::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,
+             std::size_t dims, int threads)
+      : s_(ck, mirna, gene, dims, threads) {}
+  void score_rows(std::uint64_t r0, std::uint64_t r1, float* out) const override { s_.score_rows(r0, r1, out); }
+  std::string describe() const override {
+    return std::string("cpu, ") +
+           (s_.has_fast_path() ? std::string("fast path, kernels ") + core::kernel_isa() : std::string("plain forward"));
+  }
+
+ private:
+  PoolScorer s_;
+};
+
+class DeviceRows : public RowScorer {
+ public:
+  DeviceRows(const model::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,
+             std::size_t dims, const DeviceScorerOptions& o)
+      : s_(ck, mirna, gene, dims, o) {}
+  void score_rows(std::uint64_t r0, std::uint64_t r1, float* out) const override { s_.score_rows(r0, r1, out); }
+  std::string describe() const override { return s_.describe(); }
+
+ private:
+  DeviceScorer s_;
+};
+
+// Why `device = cuda` cannot score with this checkpoint here ("" when it can).
+std::string cuda_scoring_problem(const model::Checkpoint& ck, std::size_t dims) {
+  if (local_gpu_index() < 0)
+    return "device = cuda, but this LibTorch has no CUDA or no GPU is visible (build against a CUDA LibTorch: "
+           "env/README.md; or score with --device cpu)";
+  if (const std::string why = DeviceScorer::unsupported_reason(ck, dims); !why.empty())
+    return "device = cuda: " + why + " (score it with --device cpu)";
+  return "";
+}
+
+std::unique_ptr<RowScorer> make_row_scorer(const Config& cfg, const model::Checkpoint& ck, const std::vector<float>& mirna,
+                                           const std::vector<float>& gene, std::size_t dims, int threads) {
+  const std::string why = DeviceScorer::unsupported_reason(ck, dims);
+  const int gpu = cfg.device == Device::Cpu ? -1 : local_gpu_index();
+  Device where = cfg.device;
+  if (where == Device::Auto) {
+    where = gpu >= 0 && why.empty() ? Device::Cuda : Device::Cpu;
+    if (gpu >= 0 && !why.empty()) log_info("[score] a GPU is visible, but " + why + ": scoring on the CPU");
+  }
+  if (where == Device::Cpu) return std::make_unique<KernelRows>(ck, mirna, gene, dims, threads);
+  if (const std::string p = cuda_scoring_problem(ck, dims); !p.empty()) throw Error(p);
+  DeviceScorerOptions o;
+  o.device = Device::Cuda;
+  o.device_index = gpu;
+  o.precision = cfg.score_precision;
+  o.pairs_per_batch = cfg.score_device_pairs;
+  o.threads = threads;
+  return std::make_unique<DeviceRows>(ck, mirna, gene, dims, o);
+}
+
 // Everything scoring needs, tried on one miRNA row before /scores is touched: a bad
 // checkpoint must not cost a finished matrix.
 void check_inputs(const Config& cfg, const std::string& ckpt, const Embeddings& e) {
@@ -45,6 +112,8 @@ void check_inputs(const Config& cfg, const std::string& ckpt, const Embeddings& 
   } catch (const std::exception& e) {
     throw InputError(ckpt, 0, std::string("the checkpoint does not fit the embeddings of ") + cfg.store + ": " + e.what());
   }
+  if (cfg.device == Device::Cuda)  // before /scores is touched
+    if (const std::string p = cuda_scoring_problem(ck, dims); !p.empty()) throw Error(p);
 }
 
 // Rank 0 prepares /scores: a fresh, fully allocated matrix, or checks what a resume continues.
@@ -138,7 +207,7 @@ ScoreOutcome score_stage(const Config& cfg, dist::Communicator& comm, const vola
   }
   auto ck = model::Checkpoint::load(ckpt);
   const int threads = resolve_threads(cfg.threads);
-  PoolScorer scorer(ck, mirna, gene, dims, threads);
+  const auto scorer = make_row_scorer(cfg, ck, mirna, gene, dims, threads);
   const std::uint64_t nm = d.n_mirna(), ng = d.n_gene(), br = static_cast<std::uint64_t>(cfg.score_block_rows);
   const std::uint64_t nb = (nm + br - 1) / br;
 
@@ -152,7 +221,7 @@ ScoreOutcome score_stage(const Config& cfg, dist::Communicator& comm, const vola
   if (pairs_before > total_pairs) pairs_before = total_pairs;
   log_info("[score] " + std::to_string(todo.size()) + " of " + std::to_string(nb) + " blocks of " + std::to_string(br) +
            " miRNA rows to score on " + std::to_string(comm.size()) + " rank(s) x " + std::to_string(threads) +
-           " threads (" + (scorer.has_fast_path() ? std::string("fast path, kernels ") + core::kernel_isa() : std::string("plain forward")) + ")");
+           " threads (" + scorer->describe() + ")");
   // positives per row, to mask with NaN
   std::vector<std::uint64_t> pos_begin(nm + 1, 0);
   for (const auto& p : d.positives) ++pos_begin[static_cast<std::size_t>(p[0]) + 1];
@@ -172,7 +241,7 @@ ScoreOutcome score_stage(const Config& cfg, dist::Communicator& comm, const vola
       r0 = b * br;
       rows = std::min(nm, r0 + br) - r0;
       buf.assign(rows * ng, 0.0f);
-      scorer.score_rows(r0, r0 + rows, buf.data());
+      scorer->score_rows(r0, r0 + rows, buf.data());
       for (std::uint64_t r = r0; r < r0 + rows; ++r)
         for (std::uint64_t q = pos_begin[r]; q < pos_begin[r + 1]; ++q)
           buf[(r - r0) * ng + static_cast<std::uint64_t>(d.positives[q][1])] = NAN;

@@ -26,6 +26,22 @@ for np in 2 3 4; do
   "${mpiexec[@]}" -np $np "$bin" score "${cfg[@]}" --store np$np.h5 --score-block-rows 2 --threads 1 2>&1 | tail -1
 done
 
+# --device cuda: on a GPU machine the GPU scorer's matrix agrees with the CPU kernel's to
+# 1e-5; without one the command fails before it touches the store, and names the CPU path.
+cp base.h5 cuda.h5
+if "$bin" score "${cfg[@]}" --store cuda.h5 --device cuda --score-block-rows 2 > cuda.log 2>&1; then
+  "$py" -c "
+import h5py, numpy as np
+a = h5py.File('ref.h5', 'r')['scores/matrix'][:]; b = h5py.File('cuda.h5', 'r')['scores/matrix'][:]
+assert (np.isnan(a) == np.isnan(b)).all(); d = np.nanmax(np.abs(a - b)); assert d <= 1e-5, d
+print(f'--device cuda: GPU matrix within {d:.2g} of the CPU kernel')"
+else
+  grep -q -- "--device cpu" cuda.log || { cat cuda.log; echo "FAIL: --device cuda without a GPU: no clear error"; exit 1; }
+  "$py" -c "import h5py, sys; sys.exit('scores' in h5py.File('cuda.h5', 'r'))" ||
+    { echo "FAIL: --device cuda failed but wrote /scores"; exit 1; }
+  echo "--device cuda without a GPU: refused before touching the store ($(grep -o 'no GPU is visible' cuda.log))"
+fi
+
 # Signals land after the first progress line (a block is done, ~1 s in), not after a fixed
 # sleep that a faster machine could outrun; the checks below verify "mid-run" anyway.
 wait_for_progress() {

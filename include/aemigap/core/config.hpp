@@ -32,6 +32,8 @@ enum class FieldKind { Plain, Path };
 AEMIGAP_CHOICES(LogLevel, {LogLevel::quiet, "quiet"}, {LogLevel::info, "info"}, {LogLevel::debug, "debug"});
 enum class Device { Auto, Cpu, Cuda };
 AEMIGAP_CHOICES(Device, {Device::Auto, "auto"}, {Device::Cpu, "cpu"}, {Device::Cuda, "cuda"});
+enum class ScorePrecision { Fp32, Bf16 };
+AEMIGAP_CHOICES(ScorePrecision, {ScorePrecision::Fp32, "fp32"}, {ScorePrecision::Bf16, "bf16"});
 enum class DistBackend { Auto, Mpi, Nccl };
 AEMIGAP_CHOICES(DistBackend, {DistBackend::Auto, "auto"}, {DistBackend::Mpi, "mpi"}, {DistBackend::Nccl, "nccl"});
 enum class PairsFormat { Auto, Tsv, Gmt, MtiCsv };
@@ -114,7 +116,7 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
     "Seconds between progress lines of long work")                                                            \
   X(LogLevel, log_level, "log-level", "general", Plain, LogLevel::info, any(), "how much to print")           \
   X(Device, device, "device", "general", Plain, Device::Auto, any(),                                          \
-    "where models train (auto: cuda when LibTorch has CUDA and a GPU is visible)")                            \
+    "where models train and the pool is scored (auto: cuda when LibTorch has CUDA and a GPU is visible)")    \
   X(DistBackend, dist_backend, "dist-backend", "general", Plain, DistBackend::Auto, any(),                    \
     "gradient all-reduce between ranks (auto: nccl when training on cuda)")                                   \
   /* ingest */                                                                                                \
@@ -268,6 +270,11 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
     "model checkpoint to score with; empty = <results-dir>/model.pt (written by cv)")                         \
   X(int, score_block_rows, "score-block-rows", "score", Plain, 8, at_least(1),                                \
     "miRNA rows per block: the unit of work, progress and resume")                                            \
+  X(ScorePrecision, score_precision, "score-precision", "score", Plain, ScorePrecision::Fp32, any(),          \
+    "arithmetic of the GPU scorer (device cuda): fp32, or bf16 (weights and activations; the ranking's "     \
+    "agreement with fp32 is measured by aemigap_score_bench --device-scorer)")                               \
+  X(int, score_device_pairs, "score-device-pairs", "score", Plain, 1 << 20, at_least(1),                       \
+    "(miRNA row x gene) pairs per forward of the GPU scorer: bounds its memory (1 M pairs: ~2 GB)")          \
   X(bool, resume, "resume", "score", Plain, false, any(),                                                     \
     "continue an interrupted run: score from its completed blocks (same checkpoint required),"                \
     " cv from its finished folds (cv_parts) and training checkpoints (same inputs required)")                 \
