@@ -9,6 +9,7 @@
 #include "aemigap/model/checkpoint.hpp"
 #include "aemigap/model/features.hpp"
 #include "aemigap/model/impl.hpp"
+#include "side_split.hpp"
 
 namespace aemigap::score {
 
@@ -44,11 +45,6 @@ struct DeviceScorer::Impl {
 };
 
 namespace {
-torch::Tensor rows_tensor(const std::vector<float>& v, std::size_t n, std::size_t d) {
-  return torch::from_blob(const_cast<float*>(v.data()), {static_cast<int64_t>(n), static_cast<int64_t>(d)}).clone();
-}
-torch::Tensor vec(const std::vector<float>& v) { return rows_tensor(v, 1, v.size()).squeeze(0); }
-
 // A recurrent module `dst` takes the checkpoint's weights, the input projection folded into
 // its layer 0 (exact: see model::fold_projection).
 template <class Rnn>
@@ -115,34 +111,21 @@ DeviceScorer::DeviceScorer(const model::Checkpoint& ck, const std::vector<float>
   I.head->bias.copy_(net.head->bias);
   I.head->to(I.device, I.dtype);
 
-  // Per-side scaling, done once in fp32 on the host, then moved (and rounded) once.
-  const auto& rs = ck.classifier.scaler();
-  auto center = vec(rs.center), scale = vec(rs.scale);
-  const int64_t D = static_cast<int64_t>(dims);
+  // Per-side scaling and the autoencoder's split, done once in fp32 on the host, then moved
+  // (and rounded) once.
+  SideSplit sides = split_by_side(ck, mirna, gene, dims);
   auto to_dev = [&](const torch::Tensor& x) { return x.to(I.device, I.dtype).contiguous(); };
-  I.mirna_scaled = to_dev(((rows_tensor(mirna, mirna.size() / dims, dims) - center.narrow(0, 0, D)) / scale.narrow(0, 0, D))
-                              .view({I.nm, I.mirna_steps, I.S}));
-  I.gene_scaled = to_dev((rows_tensor(gene, gene.size() / dims, dims) - center.narrow(0, D, D)) / scale.narrow(0, D, D));
-  I.latent = ck.feature_set == FeatureSet::PairLatent;
+  I.mirna_scaled = to_dev(sides.mirna_scaled.view({I.nm, I.mirna_steps, I.S}));
+  I.gene_scaled = to_dev(sides.gene_scaled);
+  I.latent = sides.latent;
   if (I.latent) {
-    AEMIGAP_CHECK(ck.ae, "checkpoint with latent features lacks its autoencoder");
-    auto& ae = *ck.ae->impl().net;
-    const auto& mm = ck.ae->minmax();
-    auto amin = vec(mm.center), arange = vec(mm.scale);
-    auto mmin = ((rows_tensor(mirna, mirna.size() / dims, dims) - amin.narrow(0, 0, D)) / arange.narrow(0, 0, D)).clamp(0, 1);
-    auto gmin = ((rows_tensor(gene, gene.size() / dims, dims) - amin.narrow(0, D, D)) / arange.narrow(0, D, D)).clamp(0, 1);
-    auto first = ae.encoder[0]->as<torch::nn::Linear>();
-    I.ae_m = to_dev(torch::matmul(mmin, first->weight.narrow(1, 0, D).t()));
-    I.ae_g = to_dev(torch::matmul(gmin, first->weight.narrow(1, D, D).t()) + first->bias);
-    // The encoder after its first Linear + ReLU, as a copy on the device.
-    I.ae_rest = torch::nn::Sequential();
-    std::size_t i = 0;
-    for (const auto& m : *ae.encoder)
-      if (i++ >= 2) I.ae_rest->push_back(m.clone(I.device));
+    I.ae_m = to_dev(sides.ae_m);
+    I.ae_g = to_dev(sides.ae_g);
+    I.ae_rest = torch::nn::Sequential();  // a copy on the device, not the checkpoint's modules
+    for (const auto& m : *sides.ae_rest) I.ae_rest->push_back(m.clone(I.device));
     I.ae_rest->to(I.device, I.dtype);
-    const std::int64_t L = ck.ae->spec().latent;
-    I.lat_center = to_dev(center.narrow(0, 2 * D, L));
-    I.lat_scale = to_dev(scale.narrow(0, 2 * D, L));
+    I.lat_center = to_dev(sides.lat_center);
+    I.lat_scale = to_dev(sides.lat_scale);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "aemigap/model/checkpoint.hpp"
 #include "aemigap/model/features.hpp"
 #include "aemigap/model/impl.hpp"
+#include "side_split.hpp"
 
 namespace aemigap::score {
 
@@ -45,6 +46,38 @@ torch::Tensor rows_tensor(const std::vector<float>& v, std::size_t n, std::size_
 torch::Tensor vec(const std::vector<float>& v) { return rows_tensor(v, 1, v.size()).squeeze(0); }
 using Threads = model::TorchThreads;
 }  // namespace
+
+SideSplit split_by_side(const model::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,
+                        std::size_t dims) {
+  torch::NoGradGuard no_grad;
+  SideSplit out;
+  const std::size_t nm = mirna.size() / dims, ng = gene.size() / dims;
+  const auto& rs = ck.classifier.scaler();
+  auto center = vec(rs.center), scale = vec(rs.scale);
+  const int64_t D = static_cast<int64_t>(dims);
+  out.mirna_scaled = (rows_tensor(mirna, nm, dims) - center.narrow(0, 0, D)) / scale.narrow(0, 0, D);
+  out.gene_scaled = (rows_tensor(gene, ng, dims) - center.narrow(0, D, D)) / scale.narrow(0, D, D);
+  out.latent = ck.feature_set == FeatureSet::PairLatent;
+  if (!out.latent) return out;
+  AEMIGAP_CHECK(ck.ae, "checkpoint with latent features lacks its autoencoder");
+  auto& ae = *ck.ae->impl().net;
+  const auto& mm = ck.ae->minmax();
+  auto amin = vec(mm.center), arange = vec(mm.scale);
+  auto mmin = ((rows_tensor(mirna, nm, dims) - amin.narrow(0, 0, D)) / arange.narrow(0, 0, D)).clamp(0, 1);
+  auto gmin = ((rows_tensor(gene, ng, dims) - amin.narrow(0, D, D)) / arange.narrow(0, D, D)).clamp(0, 1);
+  auto first = ae.encoder[0]->as<torch::nn::Linear>();
+  auto W1 = first->weight;  // [h1, 2D]
+  out.ae_m = torch::matmul(mmin, W1.narrow(1, 0, D).t());
+  out.ae_g = torch::matmul(gmin, W1.narrow(1, D, D).t()) + first->bias;
+  out.ae_rest = torch::nn::Sequential();
+  std::size_t i = 0;
+  for (const auto& m : *ae.encoder)  // skip the first Linear and its ReLU
+    if (i++ >= 2) out.ae_rest->push_back(m);
+  const int64_t L = ck.ae->spec().latent;
+  out.lat_center = center.narrow(0, 2 * D, L);
+  out.lat_scale = scale.narrow(0, 2 * D, L);
+  return out;
+}
 
 PoolScorer::PoolScorer(const model::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,
                        std::size_t dims, int threads)
@@ -84,32 +117,17 @@ PoolScorer::PoolScorer(const model::Checkpoint& ck, const std::vector<float>& mi
   }
   I.head = net.head;
 
-  // Robust-scaled miRNA and gene features (the scaler is per feature, so per side).
-  const auto& rs = ck.classifier.scaler();
-  auto center = vec(rs.center), scale = vec(rs.scale);
-  const int64_t D = static_cast<int64_t>(dims);
-  I.mirna_scaled = (rows_tensor(mirna, I.nm, dims) - center.narrow(0, 0, D)) / scale.narrow(0, 0, D);
-  I.gene_scaled = (rows_tensor(gene, I.ng, dims) - center.narrow(0, D, D)) / scale.narrow(0, D, D);
-
-  I.latent = ck.feature_set == FeatureSet::PairLatent;
+  SideSplit sides = split_by_side(ck, mirna, gene, dims);
+  I.mirna_scaled = sides.mirna_scaled;
+  I.gene_scaled = sides.gene_scaled;
+  I.latent = sides.latent;
   if (I.latent) {
-    AEMIGAP_CHECK(ck.ae, "checkpoint with latent features lacks its autoencoder");
-    auto& ae = *ck.ae->impl().net;
-    const auto& mm = ck.ae->minmax();
-    auto amin = vec(mm.center), arange = vec(mm.scale);
-    auto mmin = ((rows_tensor(mirna, I.nm, dims) - amin.narrow(0, 0, D)) / arange.narrow(0, 0, D)).clamp(0, 1);
-    auto gmin = ((rows_tensor(gene, I.ng, dims) - amin.narrow(0, D, D)) / arange.narrow(0, D, D)).clamp(0, 1);
-    auto first = ae.encoder[0]->as<torch::nn::Linear>();
-    auto W1 = first->weight;  // [h1, 2D]
-    I.ae_m = torch::matmul(mmin, W1.narrow(1, 0, D).t());
-    I.ae_g = torch::matmul(gmin, W1.narrow(1, D, D).t()) + first->bias;
-    I.ae_rest = torch::nn::Sequential();
-    std::size_t i = 0;
-    for (const auto& m : *ae.encoder)  // skip the first Linear and its ReLU
-      if (i++ >= 2) I.ae_rest->push_back(m);
+    I.ae_m = sides.ae_m;
+    I.ae_g = sides.ae_g;
+    I.ae_rest = sides.ae_rest;
     I.L = ck.ae->spec().latent;
-    I.lat_center = center.narrow(0, 2 * D, I.L);
-    I.lat_scale = scale.narrow(0, 2 * D, I.L);
+    I.lat_center = sides.lat_center;
+    I.lat_scale = sides.lat_scale;
   }
 }
 
