@@ -4,7 +4,7 @@
 #            node that runs a binary built elsewhere (cmake --install to a shared prefix)
 #   build    runtime + compilers and headers: builds the project and runs the pipeline
 #            (env/main-job.sh, the README's first command)
-#   dev      build + tests, benchmarks, a single-node Slurm, the Python side of the tests
+#   dev      build + tests, benchmarks, a test Slurm (one node, and three in namespaces), the Python side of the tests
 #            and baselines, Snakemake (env/test.sh, the README's second command, and CI)
 # Usage: env/install-debian.sh [runtime|build|dev]   (default: dev)
 #        env/install-debian.sh --list SET            (print the set's packages, install nothing)
@@ -26,8 +26,8 @@ BUILD=(
 )
 DEV=(
   libgtest-dev libbenchmark-dev
-  # a real single-node Slurm for the jobs/ tests
-  slurmctld slurmd slurm-client munge
+  # a real Slurm for the jobs/ tests: one node, and three nodes in network namespaces
+  slurmctld slurmd slurm-client munge iproute2 util-linux
   # Python side: h5py (store checks in tests), scikit-learn (metric checks), PyTorch and
   # gensim (the baselines of benchmarks/compare), pandas and anndata (the exports read back)
   python3 python3-h5py python3-sklearn python3-torch python3-gensim python3-numpy python3-pandas python3-anndata

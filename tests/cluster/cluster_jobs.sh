@@ -28,7 +28,9 @@ t_start=$(date +%s)
 trap 'ncl_down' EXIT
 # The watchdog: TERM to this script after 12 minutes (ctest's own timeout would kill it
 # without running the EXIT trap, leaving the namespaces behind).
-( sleep 720; echo "FAIL: watchdog: the test ran 12 minutes"; kill -TERM $$ ) 2> /dev/null &
+# Its sleep is killed with it: a leftover sleep would hold ctest's output pipe open.
+( trap 'kill $sp 2> /dev/null; exit 0' TERM; sleep 720 & sp=$!; wait $sp; echo "FAIL: watchdog: the test ran 12 minutes"
+  kill -TERM $$ ) &
 watchdog=$!
 trap 'kill $watchdog 2>/dev/null || true; ncl_down' EXIT
 trap 'exit 1' TERM INT

@@ -20,6 +20,8 @@
 # munge. ncl_can_make_namespaces says, without side effects, whether this machine allows it.
 
 NCL_NET=10.201.0
+# slurm_conf_policy: the plugin and policy lines of slurm.conf, shared with the one-node cluster
+source "$(dirname "${BASH_SOURCE[0]}")/../slurm/cluster.sh"
 
 ncl_can_make_namespaces() {
   [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces, and slurmd starts jobs as their user)"; return 1; }
@@ -131,24 +133,10 @@ SlurmdPidFile=$NCL_DIR/spool/slurmd-%n.pid
 SlurmctldLogFile=$NCL_DIR/log/slurmctld.log
 SlurmdLogFile=$NCL_DIR/log/slurmd-%n.log
 SlurmdParameters=config_overrides
-ProctrackType=proctrack/pgid
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
-SchedulerType=sched/backfill
-AccountingStorageType=accounting_storage/none
-JobAcctGatherType=jobacct_gather/none
-JobCompType=jobcomp/none
-MpiDefault=none
-MailProg=/bin/true
-ReturnToService=2
-JobRequeue=1
-KillWait=5
-MinJobAge=600
+$(slurm_conf_policy)
 # A node that stops answering is DOWN after 20 s (NCL_SLURMD_TIMEOUT; a real cluster: minutes) and its jobs are
 # killed, and requeued where they allow it.
 SlurmdTimeout=${NCL_SLURMD_TIMEOUT:-20}
-InactiveLimit=0
 CONF
   for i in $(seq "$n"); do
     echo "NodeName=node$i NodeAddr=$NCL_NET.$i CPUs=2 RealMemory=$mem State=UNKNOWN" >> "$NCL_DIR/slurm.conf"

@@ -18,6 +18,28 @@ slurm_free_port() {
   echo "no free port" >&2; return 1
 }
 
+# The plugins and policies both test clusters share (this one and tests/cluster's): no
+# cgroups, accounting or mail; CPUs as the consumable; failed nodes' jobs requeued.
+slurm_conf_policy() {
+  cat <<'CONF'
+ProctrackType=proctrack/pgid
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_CPU
+SchedulerType=sched/backfill
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+JobCompType=jobcomp/none
+MpiDefault=none
+MailProg=/bin/true
+ReturnToService=2
+JobRequeue=1
+KillWait=5
+MinJobAge=600
+InactiveLimit=0
+CONF
+}
+
 slurm_up() {
   local dir=$1 host cpus mem ctl_port d_port i
   mkdir -p "$dir"/{munge,state,spool,log}
@@ -49,22 +71,8 @@ SlurmctldPidFile=$dir/slurmctld.pid
 SlurmdPidFile=$dir/slurmd.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
 SlurmdLogFile=$dir/log/slurmd.log
-ProctrackType=proctrack/pgid
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
-SchedulerType=sched/backfill
-AccountingStorageType=accounting_storage/none
-JobAcctGatherType=jobacct_gather/none
-JobCompType=jobcomp/none
-MpiDefault=none
-MailProg=/bin/true
-ReturnToService=2
-JobRequeue=1
-KillWait=5
-MinJobAge=600
+$(slurm_conf_policy)
 SlurmdTimeout=60
-InactiveLimit=0
 NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 CONF
