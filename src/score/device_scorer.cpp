@@ -44,26 +44,9 @@ struct DeviceScorer::Impl {
   torch::Tensor lat_center, lat_scale;
 };
 
-namespace {
-// A recurrent module `dst` takes the checkpoint's weights, the input projection folded into
-// its layer 0 (exact: see model::fold_projection).
-template <class Rnn>
-void copy_folded(const model::SequenceClassifierImpl& net, const Rnn& src, Rnn& dst) {
-  auto from = src->named_parameters();
-  auto [w0, b0] = model::fold_projection(net, from["weight_ih_l0"], from["bias_ih_l0"]);
-  for (auto& p : dst->named_parameters())
-    p.value().copy_(p.key() == "weight_ih_l0" ? w0 : p.key() == "bias_ih_l0" ? b0 : from[p.key()]);
-}
-}  // namespace
-
 std::string DeviceScorer::unsupported_reason(const model::Checkpoint& ck, std::size_t dims) {
-  const auto& sp = ck.classifier.spec();
-  if (sp.arch != Arch::Lstm && sp.arch != Arch::Gru)
-    return std::string("the device scorer runs LSTM and GRU checkpoints; this one is ") + name_of(sp.arch);
-  if (ck.feature_set == FeatureSet::Latent) return "the device scorer needs features that start with the miRNA (pair or pair+latent)";
-  if (dims % static_cast<std::size_t>(sp.step_width) != 0)
-    return "the miRNA's " + std::to_string(dims) + " features do not fill whole steps of " + std::to_string(sp.step_width);
-  return "";
+  const std::string why = prefix_split_problem(ck, dims);
+  return why.empty() ? why : "the device scorer needs " + why;
 }
 
 DeviceScorer::DeviceScorer(const model::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,

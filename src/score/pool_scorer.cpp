@@ -47,6 +47,16 @@ torch::Tensor vec(const std::vector<float>& v) { return rows_tensor(v, 1, v.size
 using Threads = model::TorchThreads;
 }  // namespace
 
+std::string prefix_split_problem(const model::Checkpoint& ck, std::size_t dims) {
+  const auto& sp = ck.classifier.spec();
+  if (sp.arch != Arch::Lstm && sp.arch != Arch::Gru)
+    return std::string("an LSTM or GRU checkpoint; this one is ") + name_of(sp.arch);
+  if (ck.feature_set == FeatureSet::Latent) return "features that start with the miRNA (pair or pair+latent)";
+  if (dims % static_cast<std::size_t>(sp.step_width) != 0)
+    return "the miRNA's " + std::to_string(dims) + " features to fill whole steps of " + std::to_string(sp.step_width);
+  return "";
+}
+
 SideSplit split_by_side(const model::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,
                         std::size_t dims) {
   torch::NoGradGuard no_grad;
@@ -96,9 +106,7 @@ PoolScorer::PoolScorer(const model::Checkpoint& ck, const std::vector<float>& mi
   I.steps = sp.steps();
   I.hidden = sp.hidden;
   I.layers = sp.layers;
-  const bool recurrent = sp.arch == Arch::Lstm || sp.arch == Arch::Gru;
-  const bool starts_with_mirna = ck.feature_set != FeatureSet::Latent;
-  if (!recurrent || !starts_with_mirna || dims % static_cast<std::size_t>(sp.step_width) != 0) return;
+  if (!prefix_split_problem(ck, dims).empty()) return;  // the plain forward only
   I.fast = true;
   I.is_lstm = sp.arch == Arch::Lstm;
   I.mirna_steps = static_cast<int>(dims / static_cast<std::size_t>(sp.step_width));
@@ -109,10 +117,7 @@ PoolScorer::PoolScorer(const model::Checkpoint& ck, const std::vector<float>& mi
     I.stack = *ck.classifier.lstm_stack();  // the classifier's folded weights, for the kernel
   } else {  // a GRU that takes the raw steps: the projection folded into its layer 0
     I.gru = torch::nn::GRU(torch::nn::GRUOptions(sp.step_width, sp.hidden).num_layers(sp.layers).batch_first(true));
-    auto src = net.gru->named_parameters();
-    auto [w0, b0] = model::fold_projection(net, src["weight_ih_l0"], src["bias_ih_l0"]);
-    for (auto& p : I.gru->named_parameters())
-      p.value().copy_(p.key() == "weight_ih_l0" ? w0 : p.key() == "bias_ih_l0" ? b0 : src[p.key()]);
+    copy_folded(net, net.gru, I.gru);
     I.gru->eval();
   }
   I.head = net.head;

@@ -7,9 +7,11 @@
 
 #include <torch/torch.h>
 
+#include <string>
 #include <vector>
 
 #include "aemigap/model/checkpoint.hpp"
+#include "aemigap/model/impl.hpp"
 
 namespace aemigap::score {
 
@@ -22,6 +24,21 @@ struct SideSplit {
   torch::nn::Sequential ae_rest{nullptr};  // the encoder after its first Linear + ReLU (shares the checkpoint's modules)
   torch::Tensor lat_center, lat_scale;     // the robust scaler of the latent features
 };
+
+// Why ck's recurrent state after the miRNA's steps cannot be computed once per miRNA ("" when
+// it can): an LSTM or GRU whose features start with the miRNA and fill whole steps. Both
+// scorers' fast paths rest on it.
+std::string prefix_split_problem(const model::Checkpoint& ck, std::size_t dims);
+
+// A recurrent module `dst` (input width = one step) takes the checkpoint's weights, the input
+// projection folded into its layer 0 (exact: model::fold_projection).
+template <class Rnn>
+void copy_folded(const model::SequenceClassifierImpl& net, const Rnn& src, Rnn& dst) {
+  auto from = src->named_parameters();
+  auto [w0, b0] = model::fold_projection(net, from["weight_ih_l0"], from["bias_ih_l0"]);
+  for (auto& p : dst->named_parameters())
+    p.value().copy_(p.key() == "weight_ih_l0" ? w0 : p.key() == "bias_ih_l0" ? b0 : from[p.key()]);
+}
 
 SideSplit split_by_side(const model::Checkpoint& ck, const std::vector<float>& mirna, const std::vector<float>& gene,
                         std::size_t dims);
