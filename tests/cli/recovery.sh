@@ -45,7 +45,7 @@ PY
 "$bin" experiment recovery "${base[@]}" --results-dir "$work/res2" --recovery-splits cold-family,independent,cold-mirna \
   --recovery-pool-fraction 0.01 --recovery-repeats 2 --als-iterations 5 --als-factors 16 --ensemble-trees 40 \
   --recovery-models gene-popularity,evidence,lookup-targetscan,lookup-family,ensemble,ensemble-no-targetscan > out2.txt
-grep -q '^## Split: independent' res2/recovery.md && grep -q '^## Split: cold-family' res2/recovery.md
+grep -q '^## Split: independent' res2/recovery.md; grep -q '^## Split: cold-family' res2/recovery.md
 grep -qE '^\| ensemble \| [0-9.]+ ± [0-9.]+ \|' res2/recovery.md || { grep ensemble res2/recovery.md; echo "FAIL: no mean ± sd"; exit 1; }
 "$py" - <<'PY2'
 import csv

@@ -113,7 +113,7 @@ PY
 rep=(--config "$src/configs/smoke.ini" --store ref.h5 --report-genes KRAS,MACF1 --report-top 25 --report-per-gene 7)
 "$bin" report "${rep[@]}" --results-dir "$work/rep1" > /dev/null 2>&1
 "${mpiexec[@]}" -np 3 "$bin" report "${rep[@]}" --results-dir "$work/rep3" > /dev/null 2>&1
-cmp rep1/top_pairs.tsv rep3/top_pairs.tsv && cmp rep1/top_mirnas_per_gene.tsv rep3/top_mirnas_per_gene.tsv
+cmp rep1/top_pairs.tsv rep3/top_pairs.tsv; cmp rep1/top_mirnas_per_gene.tsv rep3/top_mirnas_per_gene.tsv
 "$py" - <<'PY'
 import h5py, numpy as np
 f = h5py.File("ref.h5", "r")
@@ -132,8 +132,8 @@ got_k = [l.split("\t")[2] for l in open("rep1/top_mirnas_per_gene.tsv") if l.sta
 assert got_k == want_k, (got_k, want_k)
 print("report: top-25 and KRAS top-7 equal a brute-force sort; 1 and 3 ranks agree")
 PY
-[ -s rep1/score_histogram.svg ] && [ -s rep1/top_pairs.md ]
-grep -q '^## Does this ranking find real interactions?' rep1/top_pairs.md && grep -q 'experiment recovery' rep1/top_pairs.md
+[ -s rep1/score_histogram.svg ]; [ -s rep1/top_pairs.md ]
+grep -q '^## Does this ranking find real interactions?' rep1/top_pairs.md; grep -q 'experiment recovery' rep1/top_pairs.md
 
 # query agrees with the report; unknown names get suggestions
 first=$(grep -v '^#' rep1/top_pairs.tsv | sed -n 2p)
@@ -209,7 +209,7 @@ print(f"ranker ensemble: {int((~nan).sum())} pairs in [0, 1], {len(feats)} featu
 PY
 "$bin" report "${rep[@]}" --results-dir "$work/rep_ens" > /dev/null 2>&1
 grep -q '^# model: ranker ensemble: boosted trees' rep_ens/top_pairs.tsv || { head -2 rep_ens/top_pairs.tsv; echo "FAIL: model line"; exit 1; }
-grep -q '^## What the ensemble learned' rep_ens/top_pairs.md && grep -q 'not independent of the ranking' rep_ens/top_pairs.md
+grep -q '^## What the ensemble learned' rep_ens/top_pairs.md; grep -q 'not independent of the ranking' rep_ens/top_pairs.md
 sed -n 3p rep_ens/top_pairs.tsv | grep -q $'\tfamily_validated\tfamily_targetscan\tals_percentile$' || { sed -n 3p rep_ens/top_pairs.tsv; echo "FAIL: evidence columns"; exit 1; }
 "$bin" query --store ref.h5 --config "$src/configs/smoke.ini" --mirna "$m" --top 3 > q_ens.tsv 2> /dev/null
 head -1 q_ens.tsv | grep -q $'score\tprobability\tfamily_validated' || { cat q_ens.tsv; echo "FAIL: query evidence"; exit 1; }

@@ -40,7 +40,7 @@ cp base.h5 cv.h5
 AEMIGAP_ARGS="--store $work/cv.h5 --results-dir $work/cv" sbatch --wait -o cv-job.out "$src/jobs/cv.sbatch" > /dev/null ||
   { cat cv-job.out; echo "FAIL: cv.sbatch"; exit 1; }
 grep -q "2 ranks in 2 groups for 7 units" cv-job.out || { cat cv-job.out; echo "FAIL: cv.sbatch did not use 2 ranks"; exit 1; }
-cmp ref/cv_metrics.tsv cv/cv_metrics.tsv && cmp ref/cv_summary.md cv/cv_summary.md
+cmp ref/cv_metrics.tsv cv/cv_metrics.tsv; cmp ref/cv_summary.md cv/cv_summary.md
 echo "ok: sbatch --wait jobs/cv.sbatch (2 tasks) == direct cv"
 
 # cv-array.sh: 7 array tasks (2 protocols x 3 folds + the final model) + the dependent merge.
@@ -48,7 +48,7 @@ cp base.h5 arr.h5
 AEMIGAP_ARGS="--store $work/arr.h5 --results-dir $work/arr" "$src/jobs/cv-array.sh" --wait test.ini | tee arr.txt
 grep -q "(7 tasks: " arr.txt
 ls aemigap-cv-fold-*_7.out > /dev/null
-cmp ref/cv_metrics.tsv arr/cv_metrics.tsv && cmp ref/cv_summary.md arr/cv_summary.md
+cmp ref/cv_metrics.tsv arr/cv_metrics.tsv; cmp ref/cv_summary.md arr/cv_summary.md
 echo "ok: jobs/cv-array.sh (7 array tasks + merge) == direct cv"
 
 # experiment-array.sh: the paper's Table 11 (ae-vs-pair) as 8 array tasks + the merge job.
