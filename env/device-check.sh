@@ -7,24 +7,27 @@
 #   5. the scoring benchmark of the full pool's shape: the device scorer (fp32, bf16) on every
 #      row, against the CPU kernel on two.
 #
-#   env/device-check.sh [--cpu-only] [--build-dir DIR] [--work DIR] [--out FILE]
+#   env/device-check.sh [--cpu-only] [--kit FILE|DIR] [--build-dir DIR] [--work DIR] [--out FILE]
 #
 # --cpu-only: the dry run on a machine without a GPU (ctest device_check_cpu_only). The same
 # targets against the CPU LibTorch found by CMake, the MPI backend where NCCL would run, and
 # --device cpu; nothing in it says anything about a GPU.
 # Defaults: --build-dir build-device, --work out/device-check, --out WORK/device-check.md.
-# Needs MPI, HDF5, Boost.Program_options and GTest where CMake finds them (env/README.md).
+# --kit: MPI, HDF5, Boost.Program_options, GTest, XGBoost and nlohmann-json from the kit that
+# env/device-kit.sh made (its tarball, or the folder it unpacks to), for a machine that has none
+# of them and cannot fetch them; without it they are wherever CMake finds them (env/README.md).
 # Exit status: the number of failed checks (0: all passed).
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-cpu_only=0 build=$here/build-device work=$here/out/device-check out=
+cpu_only=0 build=$here/build-device work=$here/out/device-check out= kit=
 while [ $# -gt 0 ]; do
   case $1 in
     --cpu-only) cpu_only=1; shift ;;
     --build-dir) build=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    *) echo "usage: env/device-check.sh [--cpu-only] [--build-dir DIR] [--work DIR] [--out FILE]" >&2; exit 2 ;;
+    --kit) kit=$2; shift 2 ;;
+    *) echo "usage: env/device-check.sh [--cpu-only] [--kit FILE|DIR] [--build-dir DIR] [--work DIR] [--out FILE]" >&2; exit 2 ;;
   esac
 done
 mkdir -p "$work"
@@ -51,11 +54,62 @@ check() {
 
 # 1. build
 cmake_args=(-DCMAKE_BUILD_TYPE=Release)
+prefixes=()
 if [ $cpu_only = 0 ]; then
   command -v nvcc > /dev/null || { echo "device-check: no nvcc (a CUDA toolkit is needed; --cpu-only for the dry run)" >&2; exit 2; }
   torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)' 2> /dev/null) ||
     { echo "device-check: no PyTorch wheel (python3 -c 'import torch' failed): LibTorch comes from it" >&2; exit 2; }
-  cmake_args+=("-DCMAKE_PREFIX_PATH=$torch_prefix")
+  prefixes+=("$torch_prefix")
+  # NCCL from the wheel (nvidia-nccl-cu*): its library has only the versioned name.
+  nccl_dir=$(python3 -c 'import nvidia.nccl, os; print(list(nvidia.nccl.__path__)[0])' 2> /dev/null) || true
+  if [ -n "$nccl_dir" ] && [ -f "$nccl_dir/include/nccl.h" ]; then
+    nccl_lib=$(ls "$nccl_dir"/lib/libnccl.so* 2> /dev/null | head -n 1)
+    [ -n "$nccl_lib" ] && cmake_args+=("-DNCCL_INCLUDE_DIR=$nccl_dir/include" "-DNCCL_LIBRARY=$nccl_lib")
+  fi
+fi
+if [ -n "$kit" ]; then
+  # The kit: unpacked (a tarball) into WORK, then Open MPI told where it now lives (OPAL_*
+  # and PMIX_PREFIX: Debian built them for /usr), HDF5's compiler wrapper rewritten for the
+  # kit's paths (and without the libraries only a static link needs), the libraries on the
+  # loader's path for everything this script runs after the build.
+  # Unpacked outside the source tree: CMake refuses a library's include folder inside it.
+  if [ -f "$kit" ]; then
+    kit_root=${TMPDIR:-/tmp}/aemigap-device-kit
+    rm -rf "$kit_root" && mkdir -p "$kit_root" && tar -C "$kit_root" -xzf "$kit" ||
+      { echo "device-check: cannot unpack the kit $kit into $kit_root" >&2; exit 2; }
+    kit=$kit_root/kit
+  fi
+  [ -f "$kit/KIT.md" ] || { echo "device-check: $kit is not a kit of env/device-kit.sh (no KIT.md)" >&2; exit 2; }
+  kit=$(cd "$kit" && pwd)
+  case $kit/ in
+    "$here"/*) echo "device-check: the kit's folder $kit lies inside the source tree, where CMake refuses its include folders; pass the tarball or a folder elsewhere" >&2; exit 2 ;;
+  esac
+  arch=$(gcc -dumpmachine 2> /dev/null | sed 's/-pc-/-/') ; arch=${arch:-x86_64-linux-gnu}
+  klib=$kit/usr/lib/$arch
+  # development links to libraries the kit leaves to the host (zlib): to the host's copy
+  for l in "$klib"/lib*.so; do
+    [ -L "$l" ] && [ ! -e "$l" ] || continue
+    name=$(basename "$l" .so)
+    host=$(ldconfig -p | awk -v n="$name" '$1 ~ "^" n "\\.so\\.[0-9]+$" { print $NF; exit }')
+    [ -n "$host" ] && ln -sf "$host" "$l"
+  done
+  export OPAL_PREFIX=$kit/usr OPAL_EXEC_PREFIX=$kit/usr OPAL_LIBDIR=$klib/openmpi/lib \
+    OPAL_INCLUDEDIR=$klib/openmpi/include OPAL_DATADIR=$kit/usr/share OPAL_DATAROOTDIR=$kit/usr/share \
+    OPAL_PKGDATADIR=$kit/usr/share/openmpi OPAL_PKGLIBDIR=$klib/openmpi/lib/openmpi3 \
+    OPAL_SYSCONFDIR=$kit/etc/openmpi OPAL_BINDIR=$kit/usr/bin \
+    PMIX_PREFIX=$klib/pmix2 PMIX_LIBDIR=$klib/pmix2/lib PMIX_PKGLIBDIR=$klib/pmix2/lib/pmix
+  export PATH=$kit/usr/bin:$PATH
+  export LD_LIBRARY_PATH=$klib:$klib/openmpi/lib:$klib/hdf5/openmpi${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  mkdir -p "$work/kit-bin"
+  sed -e "s|^prefix=\"/usr\"|prefix=\"$kit/usr\"|" -e 's|^H5BLD_LIBS=.*|H5BLD_LIBS="-lsz -lz -ldl -lm "|' \
+    -e 's|HDF5_USE_SHLIB:-no|HDF5_USE_SHLIB:-yes|' -e 's|mpicc.openmpi|mpicc|g' "$kit/usr/bin/h5pcc.openmpi" > "$work/kit-bin/h5pcc"
+  chmod +x "$work/kit-bin/h5pcc"
+  prefixes+=("$kit/usr")
+  cmake_args+=("-DMPI_C_COMPILER=$kit/usr/bin/mpicc" "-DMPIEXEC_EXECUTABLE=$kit/usr/bin/mpiexec"
+               "-DHDF5_C_COMPILER_EXECUTABLE=$work/kit-bin/h5pcc")
+fi
+if [ ${#prefixes[@]} -gt 0 ]; then
+  cmake_args+=("-DCMAKE_PREFIX_PATH=$(IFS=';'; echo "${prefixes[*]}")")
 fi
 command -v ninja > /dev/null && [ ! -f "$build/CMakeCache.txt" ] && cmake_args+=(-G Ninja)
 build_it() {
