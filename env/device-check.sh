@@ -68,11 +68,10 @@ if [ $cpu_only = 0 ]; then
   fi
 fi
 if [ -n "$kit" ]; then
-  # The kit: unpacked (a tarball) into WORK, then Open MPI told where it now lives (OPAL_*
-  # and PMIX_PREFIX: Debian built them for /usr), HDF5's compiler wrapper rewritten for the
-  # kit's paths (and without the libraries only a static link needs), the libraries on the
-  # loader's path for everything this script runs after the build.
-  # Unpacked outside the source tree: CMake refuses a library's include folder inside it.
+  # The kit: unpacked (a tarball) outside the source tree (CMake refuses a library's include
+  # folder inside it), then Open MPI and PMIx told where they now live (OPAL_*, PMIX_*: Debian
+  # built them for /usr), HDF5's compiler wrapper rewritten for the kit's paths and shared
+  # linking, the libraries on the loader's path for the build and every check after it.
   if [ -f "$kit" ]; then
     kit_root=${TMPDIR:-/tmp}/aemigap-device-kit
     rm -rf "$kit_root" && mkdir -p "$kit_root" && tar -C "$kit_root" -xzf "$kit" ||
@@ -84,8 +83,7 @@ if [ -n "$kit" ]; then
   case $kit/ in
     "$here"/*) echo "device-check: the kit's folder $kit lies inside the source tree, where CMake refuses its include folders; pass the tarball or a folder elsewhere" >&2; exit 2 ;;
   esac
-  arch=$(gcc -dumpmachine 2> /dev/null | sed 's/-pc-/-/') ; arch=${arch:-x86_64-linux-gnu}
-  klib=$kit/usr/lib/$arch
+  klib=$(ls -d "$kit"/usr/lib/*-linux-gnu | head -n 1)  # the kit's own multiarch folder
   # development links to libraries the kit leaves to the host (zlib): to the host's copy
   for l in "$klib"/lib*.so; do
     [ -L "$l" ] && [ ! -e "$l" ] || continue

@@ -80,9 +80,9 @@ needed() { readelf -d "$1" 2> /dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
 # Drops the plugins of Open MPI, PMIx and hwloc that need what the kit does not carry, and
 # the Fortran and Java bindings. A core library that needs such a soname is not dropped: its
 # dependency enters the closure like any other.
-drop_unneeded() {
+drop_unneeded() {  # the ELF files on standard input
   local f
-  for f in $(elf_files); do
+  while read -r f; do
     case $f in
       *fortran* | *mpifh* | *usempi* | *mpi_java*) rm -f "$f" ;;
       */openmpi/lib/openmpi3/* | */libmca_common_* | */pmix2/lib/pmix/* | */hwloc/*)
@@ -96,10 +96,12 @@ fetch "${ROOTS[@]}"
 # one is found by the package that holds it on this machine (env/install-debian.sh installed
 # them), fetched, and the loop repeats.
 while :; do
-  drop_unneeded
+  elves=$(elf_files)  # one scan per round: the drop and the closure share it
+  drop_unneeded <<< "$elves"
   provided=$(find "$root" -name '*.so*' -xtype f -printf '%f\n' | sort -u)  # a dangling link provides nothing
   missing=()
-  for f in $(elf_files); do
+  for f in $elves; do
+    [ -f "$f" ] || continue  # dropped
     for s in $(needed "$f"); do
       [[ $s =~ $BASE_SONAMES ]] && continue
       grep -qxF "$s" <<< "$provided" || missing+=("$s")
@@ -197,10 +199,6 @@ if [ $check = 1 ]; then
   hide=$work/hide
   for p in $(cut -d' ' -f1 "$work/packages"); do dpkg -L "$p" 2> /dev/null; done |
     grep -v '^/usr/include/boost/' | sort -u > "$hide.list"
-  for t in mpicc mpicxx mpic++ mpiexec mpirun ompi_info h5pcc; do
-    echo "/usr/bin/$t" >> "$hide.list"
-  done
-  ls /usr/lib/"$arch"/libmpi* /usr/lib/"$arch"/libopen-* >> "$hide.list" 2> /dev/null || true
   : > "$hide.empty"
   unshare -m bash -c '
     set -e
