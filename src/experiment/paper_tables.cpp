@@ -44,7 +44,7 @@ struct Experiment {
   const char* table;     // the paper's table it reproduces
   bool per_fold_table;   // one row per fold (Table 3) instead of mean ± sd per variant
   bool needs_stored_ae;  // uses /ae (the latent sweep fits its own)
-  void (*variants)(const train::CvOptions& base, std::vector<Variant>& out);
+  void (*variants)(const Config& cfg, const train::CvOptions& base, std::vector<Variant>& out);
   // Extra figures (SVG + the table's TSV) written beside the table; null: none.
   void (*plots)(const std::vector<Variant>& vars, const std::vector<std::vector<train::ProtocolResult>>& res,
                 const std::string& prefix);
@@ -55,7 +55,7 @@ struct Experiment {
 constexpr const char* kPaperAuc = "AUC 0.9846 (AEmiGAP, 5-fold mean)";
 constexpr const char* kMigapAuc = "AUC 0.9834 (miGAP's own paper)";
 
-void latent_sweep(const train::CvOptions& base, std::vector<Variant>& out) {
+void latent_sweep(const Config&, const train::CvOptions& base, std::vector<Variant>& out) {
   for (int latent : {8, 16, 32, 64, 128})
     for (FeatureSet fs : {FeatureSet::Latent, FeatureSet::PairLatent}) {
       train::CvOptions o = base;
@@ -68,7 +68,7 @@ void latent_sweep(const train::CvOptions& base, std::vector<Variant>& out) {
     }
 }
 
-void folds(const train::CvOptions& base, std::vector<Variant>& out) {
+void folds(const Config&, const train::CvOptions& base, std::vector<Variant>& out) {
   train::CvOptions shared = base;
   shared.ae_per_fold = false;
   const std::string what = std::string(name_of(base.classifier.arch)) + ", " + name_of(base.features);
@@ -80,7 +80,7 @@ void folds(const train::CvOptions& base, std::vector<Variant>& out) {
   }
 }
 
-void ae_vs_pair(const train::CvOptions& base, std::vector<Variant>& out) {
+void ae_vs_pair(const Config&, const train::CvOptions& base, std::vector<Variant>& out) {
   for (FeatureSet fs : {FeatureSet::Pair, FeatureSet::PairLatent}) {
     train::CvOptions o = base;
     o.features = fs;
@@ -89,7 +89,7 @@ void ae_vs_pair(const train::CvOptions& base, std::vector<Variant>& out) {
   }
 }
 
-void models(const train::CvOptions& base, std::vector<Variant>& out) {
+void models(const Config&, const train::CvOptions& base, std::vector<Variant>& out) {
   for (Arch a : {Arch::Lstm, Arch::BiLstm, Arch::Gru, Arch::Transformer}) {
     train::CvOptions o = base;
     o.classifier.arch = a;
@@ -97,23 +97,34 @@ void models(const train::CvOptions& base, std::vector<Variant>& out) {
   }
 }
 
-// The budget curve, on the paper's protocol: training samples 50 k, 200 k and 1 M with the
-// store's autoencoder, then the autoencoder at 50 and 200 epochs (its own, at 50 k samples).
-void budget(const train::CvOptions& base, std::vector<Variant>& out) {
+// The budget curve, on the paper's protocol (budget-samples, budget-ae-epochs,
+// budget-fold-samples; by default the points): 5-fold CV at 50 k, 200 k and 1 M
+// training samples with the store's autoencoder; the autoencoder at 50 and 200 epochs (its
+// own, at the first sample point); and last, the longest, one fold at the paper's 5 M.
+void budget(const Config& cfg, const train::CvOptions& base, std::vector<Variant>& out) {
   train::CvOptions paper = base;
   paper.protocols = ChoiceList<CvProtocol>{CvProtocol::Paper};
   paper.ae_per_fold = false;
-  for (std::int64_t n : {50000, 200000, 1000000}) {
+  const std::string store_ae = ", autoencoder " + std::to_string(base.ae.epochs) + " epochs (/ae)";
+  for (int n : cfg.budget_samples) {
     train::CvOptions o = paper;
     o.train.samples = n;
-    out.push_back({std::to_string(n) + " samples, autoencoder " + std::to_string(base.ae.epochs) + " epochs (/ae)", o,
-                   false, ""});
+    out.push_back({std::to_string(n) + " samples" + store_ae, o, false, ""});
   }
-  for (int epochs : {50, 200}) {
+  for (int epochs : cfg.budget_ae_epochs) {
     train::CvOptions o = paper;
-    o.train.samples = 50000;
+    o.train.samples = cfg.budget_samples.front();
     o.ae.epochs = epochs;
-    out.push_back({"50000 samples, autoencoder " + std::to_string(epochs) + " epochs", o, true, ""});
+    out.push_back({std::to_string(o.train.samples) + " samples, autoencoder " + std::to_string(epochs) + " epochs", o,
+                   true, ""});
+  }
+  if (cfg.budget_fold_samples > 0) {
+    train::CvOptions o = paper;
+    o.train.samples = cfg.budget_fold_samples;
+    o.folds_trained = 1;
+    out.push_back({std::to_string(o.train.samples) + " samples, fold 1 of " + std::to_string(o.folds) + " only" +
+                       store_ae,
+                   o, false, o.train.samples == 5000000 ? "the paper's budget" : ""});
   }
 }
 
@@ -127,7 +138,8 @@ void budget_plots(const std::vector<Variant>& vars, const std::vector<std::vecto
     if (res[v].empty()) continue;
     const auto& r = res[v].front();
     const auto& o = vars[v].opt;
-    const bool epochs_row = vars[v].fit_ae || o.train.samples == 50000;
+    // The epoch axis: its own rows, and the first 5-fold sample point (the store's autoencoder).
+    const bool epochs_row = vars[v].fit_ae || (v == 0 && o.folds_trained == 0);
     auto add = [&](train::Series& c, train::Series& i, double x) {
       c.x.push_back(x), c.y.push_back(r.summary.mean.auc);
       if (r.independent.measured) i.x.push_back(x), i.y.push_back(r.independent.mirna_auc);
@@ -136,9 +148,10 @@ void budget_plots(const std::vector<Variant>& vars, const std::vector<std::vecto
     if (epochs_row) add(cv_e, ind_e, o.ae.epochs);
   }
   for (const auto& [file, title, xl, a, b] :
-       {std::tuple{"_samples.svg", "AUC vs training samples (autoencoder from the store)", "training samples per model",
-                   &cv_s, &ind_s},
-        std::tuple{"_ae_epochs.svg", "AUC vs autoencoder epochs (50,000 samples)", "autoencoder epochs", &cv_e, &ind_e}}) {
+       {std::tuple{"_samples.svg", std::string("AUC vs training samples (autoencoder from the store; a one-fold point is fold 1's)"),
+                   "training samples per model", &cv_s, &ind_s},
+        std::tuple{"_ae_epochs.svg", "AUC vs autoencoder epochs (" + std::to_string(vars.front().opt.train.samples) + " samples)",
+                   "autoencoder epochs", &cv_e, &ind_e}}) {
     AtomicFile f(prefix + file);
     f.stream() << train::log_x_lines_svg(title, {*a, *b}, xl, "AUC");
     f.commit();
@@ -262,8 +275,12 @@ Table make_table(const Experiment& ex, const std::vector<Variant>& vars,
     for (std::size_t v = 0; v < vars.size(); ++v)
       for (const auto& r : res[v]) {
         const auto &m = r.summary.mean, &sd = r.summary.sd;
-        md << "| " << vars[v].label << " | " << name_of(r.protocol) << " | " << f4(m.auc) << " ± " << f4(sd.auc) << " | "
-           << f4(m.f1) << " ± " << f4(sd.f1) << " | " << f4(m.precision) << " | " << f4(m.recall) << " | "
+        // A one-fold row (the budget's 5 M point) has no spread to show.
+        auto pm = [&](double mean, double spread) {
+          return r.folds.size() > 1 ? f4(mean) + " ± " + f4(spread) : f4(mean) + " (1 fold)";
+        };
+        md << "| " << vars[v].label << " | " << name_of(r.protocol) << " | " << pm(m.auc, sd.auc) << " | "
+           << pm(m.f1, sd.f1) << " | " << f4(m.precision) << " | " << f4(m.recall) << " | "
            << f4(m.accuracy) << " | " << ind(r, true) << " | " << ind(r, false) << " | "
            << (r.protocol == CvProtocol::Paper ? vars[v].paper : std::string()) << " |\n";
       }
@@ -275,9 +292,14 @@ Table make_table(const Experiment& ex, const std::vector<Variant>& vars,
       for (std::size_t k = 0; k < r.folds.size(); ++k) {
         const auto& f = r.folds[k];
         const auto& m = f.metrics;
+        // Without a final model (a one-fold point) fold 1's model carries the independent check.
+        const bool ind = !r.has_final && k == 0 && r.independent.measured;
         tsv << vars[v].label << '\t' << name_of(r.protocol) << '\t' << k + 1 << '\t' << m.auc << '\t' << m.f1 << '\t'
-            << m.precision << '\t' << m.recall << '\t' << m.accuracy << "\t\t\t\t" << f.n_train << '\t'
-            << f.train.seconds << '\n';
+            << m.precision << '\t' << m.recall << '\t' << m.accuracy << '\t'
+            << (ind ? std::to_string(r.independent.auc) : "") << '\t'
+            << (ind ? std::to_string(r.independent.mirna_auc) : "") << '\t'
+            << (ind ? std::to_string(r.independent.n_mirna) : "") << '\t' << f.n_train << '\t' << f.train.seconds
+            << '\n';
       }
       if (r.has_final)
         tsv << vars[v].label << '\t' << name_of(r.protocol) << "\tfinal\t\t\t\t\t\t"
@@ -293,7 +315,7 @@ Table make_table(const Experiment& ex, const std::vector<Variant>& vars,
   md << "\nMean ± sd over " << cfg.cv_folds << " folds. Protocols: paper = the paper's distance-filtered negatives; "
      << "uniform = as many negatives drawn uniformly from the unknown pool (the same rows without the distance "
         "filter, so the gap between them is what the filter adds). Independent: each variant's final model (trained "
-        "the same way on every sample after the folds) ranks ";
+        "the same way on every sample after the folds; a row of one fold: that fold's model) ranks ";
   if (any)
     md << any->n_held << " validated pairs of other databases (validation-pairs; never trained on) among "
        << any->n_sampled << " sampled unknown pairs of the same " << any->n_mirna
@@ -334,7 +356,7 @@ std::string run_paper_experiment(const std::string& name, const Config& cfg, dis
   base.task = 0;
   const std::string dir = cfg.results_dir + "/experiment_" + name;
   std::vector<Variant> vars;
-  ex->variants(base, vars);
+  ex->variants(cfg, base, vars);
   for (auto& v : vars) v.opt.results_dir = dir + "/" + slug(v.label);
   auto jobs_of = [&](const std::vector<const train::CvInputs*>& ins) {
     std::vector<train::CvJob> jobs;

@@ -291,6 +291,12 @@ void ensure_features(ProtocolData& pd, const CvInputs& in, const CvOptions& opt)
 }
 
 bool is_final(const CvOptions& opt, int k) { return k == opt.folds; }
+// The folds that train: every one, or the first folds_trained (a partial CV: no final unit).
+bool partial_cv(const CvOptions& opt) { return opt.folds_trained > 0 && opt.folds_trained < opt.folds; }
+int folds_run(const CvOptions& opt) { return partial_cv(opt) ? opt.folds_trained : opt.folds; }
+// The unit whose model is checked on the independent pairs: the final model, or in a
+// partial CV fold 1's (its fingerprint then covers the independent pool too).
+bool checks_independent(const CvOptions& opt, int k) { return is_final(opt, k) || (partial_cv(opt) && k == 0); }
 
 std::string part_path(const CvOptions& opt, CvProtocol protocol, int k) {
   return opt.results_dir + "/cv_parts/" + name_of(protocol) +
@@ -352,7 +358,7 @@ FoldOutcome run_fold(const ProtocolData& pd, int k, const CvInputs& in, const Cv
   FoldOutcome out;
   out.protocol = pd.protocol;
   out.fold = k;
-  out.fingerprint = final ? pd.final_fingerprint : pd.fingerprint;
+  out.fingerprint = checks_independent(opt, k) ? pd.final_fingerprint : pd.fingerprint;
   FoldResult& fr = out.result;
   fr.n_train = tr.size();
   fr.n_test = te.size();
@@ -391,6 +397,7 @@ FoldOutcome run_fold(const ProtocolData& pd, int k, const CvInputs& in, const Cv
   auto p = clf.predict(xt.data(), te.size(), threads);
   fr.metrics = compute_metrics(p, yt);
   fr.roc = thin(roc_curve(p, yt), 1000);
+  if (checks_independent(opt, k) && in.independent) out.independent = measure_independent(*in.independent, in, opt, clf, ae);
   return out;
 }
 
@@ -399,19 +406,19 @@ void log_fold(const FoldOutcome& o, int folds, const std::string& job) {
   const std::string who = job.empty() ? std::string(name_of(o.protocol)) : job + ", " + name_of(o.protocol);
   const double rate = fr.train.seconds > 0 ? static_cast<double>(fr.train.samples) / fr.train.seconds : 0.0;
   char line[400];
+  const auto& ind = o.independent;
+  char tail[160] = "";
+  if (ind.measured)
+    std::snprintf(tail, sizeof tail, "; independent pairs: AUC %.4f, per-miRNA AUC %.4f (%zu miRNAs)", ind.auc,
+                  ind.mirna_auc, ind.n_mirna);
   if (o.fold == folds) {
-    const auto& ind = o.independent;
-    char tail[160] = "";
-    if (ind.measured)
-      std::snprintf(tail, sizeof tail, "; independent pairs: AUC %.4f, per-miRNA AUC %.4f (%zu miRNAs)", ind.auc,
-                    ind.mirna_auc, ind.n_mirna);
     std::snprintf(line, sizeof line, "[cv %s] final model on all %zu samples (%.0f samples/s%s)%s", who.c_str(),
                   fr.n_train, rate, fr.train.resumed_at > 0 ? ", resumed" : "", tail);
   } else {
     std::snprintf(line, sizeof line,
-                  "[cv %s] fold %d/%d: AUC %.4f  F1 %.4f  precision %.4f  recall %.4f  accuracy %.4f  (%zu test pairs, %.0f samples/s%s)",
+                  "[cv %s] fold %d/%d: AUC %.4f  F1 %.4f  precision %.4f  recall %.4f  accuracy %.4f  (%zu test pairs, %.0f samples/s%s)%s",
                   who.c_str(), o.fold + 1, folds, fr.metrics.auc, fr.metrics.f1, fr.metrics.precision, fr.metrics.recall,
-                  fr.metrics.accuracy, fr.n_test, rate, fr.train.resumed_at > 0 ? ", resumed" : "");
+                  fr.metrics.accuracy, fr.n_test, rate, fr.train.resumed_at > 0 ? ", resumed" : "", tail);
   }
   log_info(line);
 }
@@ -433,11 +440,13 @@ ProtocolResult assemble(const ProtocolData& pd, std::vector<FoldOutcome> outs, c
     }
     const int k = static_cast<int>(r.folds.size());
     AEMIGAP_CHECK(o.fold == k, "cv: fold " << k + 1 << " of " << pd.name << " is missing");
+    if (o.independent.measured) r.independent = o.independent;  // a partial CV's fold 1
     if (k == 0 || o.result.metrics.auc > r.folds[static_cast<std::size_t>(r.best_fold)].metrics.auc) r.best_fold = k;
     ms.push_back(o.result.metrics);
     r.folds.push_back(std::move(o.result));
   }
-  AEMIGAP_CHECK(static_cast<int>(r.folds.size()) == opt.folds, "cv: " << pd.name << " has " << r.folds.size() << " folds");
+  AEMIGAP_CHECK(static_cast<int>(r.folds.size()) == folds_run(opt),
+                "cv: " << pd.name << " has " << r.folds.size() << " folds, not " << folds_run(opt));
   AEMIGAP_CHECK(r.has_final == with_final, "cv: the final model of " << pd.name << " is missing");
   AEMIGAP_CHECK(!with_final || !opt.keep_final_model || r.final_model, "cv: the final model of " << pd.name << " was not kept");
   r.summary = summarize(ms);
@@ -463,7 +472,7 @@ std::unique_ptr<FoldOutcome> read_part(const CvOptions& opt, const ProtocolData&
   auto o = std::make_unique<FoldOutcome>(FoldOutcome::parse(bytes, path));
   const bool final = is_final(opt, k);
   const bool need_model = final && opt.keep_final_model;
-  if (o->fingerprint != (final ? pd.final_fingerprint : pd.fingerprint) || o->protocol != pd.protocol || o->fold != k ||
+  if (o->fingerprint != (checks_independent(opt, k) ? pd.final_fingerprint : pd.fingerprint) || o->protocol != pd.protocol || o->fold != k ||
       (need_model && !o->model)) {
     log_warn("[cv] " + path + " was made from other inputs or settings: not used");
     return nullptr;
@@ -476,13 +485,17 @@ struct Unit {
   std::size_t job = 0, protocol = 0;
   int fold = 0;
 };
-bool has_final(const CvOptions& opt, std::size_t protocol) { return protocol == 0 || opt.final_every_protocol; }
+bool has_final(const CvOptions& opt, std::size_t protocol) {
+  return !partial_cv(opt) && (protocol == 0 || opt.final_every_protocol);
+}
 std::vector<Unit> units_of(const std::vector<CvJob>& jobs) {
   std::vector<Unit> u;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const auto& o = jobs[j].opt;
-    for (std::size_t p = 0; p < o.protocols.size(); ++p)
-      for (int k = 0; k < o.folds + (has_final(o, p) ? 1 : 0); ++k) u.push_back({j, p, k});
+    for (std::size_t p = 0; p < o.protocols.size(); ++p) {
+      for (int k = 0; k < folds_run(o); ++k) u.push_back({j, p, k});
+      if (has_final(o, p)) u.push_back({j, p, o.folds});
+    }
   }
   return u;
 }
@@ -609,7 +622,7 @@ std::string task_range_text(const std::vector<CvJob>& jobs, std::size_t total) {
   std::size_t finals = 0, folds = 0;
   for (const auto& j : jobs)
     for (std::size_t p = 0; p < j.opt.protocols.size(); ++p) {
-      folds += static_cast<std::size_t>(j.opt.folds);
+      folds += static_cast<std::size_t>(folds_run(j.opt));
       finals += has_final(j.opt, p) ? 1 : 0;
     }
   std::string what = jobs.size() == 1 ? std::to_string(jobs[0].opt.protocols.size()) + " protocols x " +
@@ -817,7 +830,11 @@ std::string summary_markdown(const std::vector<ProtocolResult>& results, const C
       << " | " << fmt(m.accuracy) << " ± " << fmt(sd.accuracy) << " | "
       << (r.independent.measured ? fmt(r.independent.mirna_auc) : std::string("–")) << " |\n";
   }
-  o << "\nMean ± sd over " << opt.folds << " folds; classifier " << name_of(opt.classifier.arch) << ", features "
+  o << "\n"
+    << (partial_cv(opt) ? "Folds 1-" + std::to_string(folds_run(opt)) + " of " + std::to_string(opt.folds) +
+                              " only (no final model; the independent check is fold 1's model)"
+                        : "Mean ± sd over " + std::to_string(opt.folds) + " folds")
+    << "; classifier " << name_of(opt.classifier.arch) << ", features "
     << name_of(opt.features) << ", " << opt.train.samples << " training samples per fold, batch " << opt.train.batch
     << ", seed " << opt.seed << (opt.ae_per_fold ? ", autoencoder fitted per training fold" : "")
     << ".\n\n"

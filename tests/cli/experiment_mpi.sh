@@ -6,7 +6,8 @@
 #  - ae-vs-pair as one --experiment-task per unit, then --experiment-merge == one run;
 #  - the merge with a part missing fails and names the task; --resume reuses the parts;
 #  - an out-of-range task is a clear error naming the range;
-#  - folds (Table 3): ae-per-fold rows differ from the shared autoencoder's.
+#  - folds (Table 3): ae-per-fold rows differ from the shared autoencoder's;
+#  - budget: its one-fold point trains fold 1 only, on the split of the full runs.
 set -euo pipefail
 bin=$1 src=$2 work=$3 py=$4 mpiexec=$5
 shift 5
@@ -92,5 +93,34 @@ assert all(s["auc"] != p["auc"] for s, p in zip(shared, per_fold)), "ae-per-fold
 finals = [r for r in rows if r["fold"] == "final"]
 assert len(finals) == 2 and all(r["independent_mirna_auc"] for r in finals), finals
 print("ok: folds: shared and per-fold autoencoders give different folds, both final models checked independently")
+PY
+# The budget curve (small points): two 5-fold sample points, one autoencoder-epoch point and
+# the one-fold point. The one-fold point trains fold 1 only (no final model), on the same
+# split as the full runs, so at the same samples its AUC is the 600-sample row's fold 1; its
+# independent AUC comes from that fold's model.
+bud=(--budget-samples 300,600 --budget-ae-epochs 2 --budget-fold-samples 600)
+n=$("$bin" experiment budget "${cfg[@]}" "${bud[@]}" --results-dir "$work/bud" --list-tasks | grep -c .)
+[ "$n" = 13 ] || { echo "FAIL: budget has $n tasks, expected 13 (3 variants x (3 folds + final) + 1 fold)"; exit 1; }
+"$bin" experiment budget "${cfg[@]}" "${bud[@]}" --results-dir "$work/bud" --list-tasks | tail -1 |
+  grep -q "^13	600 samples, fold 1 of 3 only, .*: paper fold 1/3$" || { echo "FAIL: the last budget task is not the one-fold point"; exit 1; }
+"$bin" experiment budget "${cfg[@]}" "${bud[@]}" --results-dir "$work/bud" > bud.log 2>&1 || { cat bud.log; echo "FAIL: budget"; exit 1; }
+grep -q "600 samples, fold 1 of 3 only.* | paper | [0-9.]* (1 fold) |" bud/experiment_budget.md ||
+  { cat bud/experiment_budget.md; echo "FAIL: the one-fold row is not marked"; exit 1; }
+for f in bud/experiment_budget_samples.svg bud/experiment_budget_ae_epochs.svg; do
+  grep -q "<polyline" "$f" || { echo "FAIL: $f has no curve"; exit 1; }
+done
+"$py" - bud/experiment_budget.tsv <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+one = [r for r in rows if "fold 1 of 3 only" in r["variant"]]
+assert len(one) == 1 and one[0]["fold"] == "1", one  # fold 1 only, no final model
+full = [r for r in rows if r["variant"].startswith("600 samples, autoencoder") and r["fold"] == "1"]
+assert len(full) == 1, full
+assert one[0]["auc"] == full[0]["auc"] and one[0]["n_train"] == full[0]["n_train"], (one, full)
+assert 0 <= float(one[0]["independent_mirna_auc"]) <= 1 and int(one[0]["independent_n_mirna"]) > 0, one
+final600 = [r for r in rows if r["variant"] == full[0]["variant"] and r["fold"] == "final"]
+assert final600 and final600[0]["independent_mirna_auc"], final600
+print(f"ok: budget: one-fold point == fold 1 of the 5-fold run (AUC {one[0]['auc']}), "
+      f"independent per-miRNA AUC {one[0]['independent_mirna_auc']} from fold 1's model")
 PY
 echo PASS

@@ -228,6 +228,16 @@ constexpr Bound right_open(double lo, double hi) { return {lo, hi, false, true};
     "part under <results-dir>/experiment_<name> (one job-array task per unit; 0 = every task)")              \
   X(bool, experiment_merge, "experiment-merge", "cv", Plain, false, any(),                                    \
     "experiment (paper tables): merge the parts of all experiment-task runs into its tables")                 \
+  X(std::vector<int>, budget_samples, "budget-samples", "cv", Plain, (std::vector<int>{50000, 200000, 1000000}),  \
+    at_least(1),                                                                                              \
+    "experiment budget: training samples per model of its 5-fold points, comma-separated (paper "            \
+    "protocol, the store's autoencoder)")                                                                     \
+  X(std::vector<int>, budget_ae_epochs, "budget-ae-epochs", "cv", Plain, (std::vector<int>{50, 200}), at_least(1), \
+    "experiment budget: autoencoder epochs of its epoch points, comma-separated (each fits its own "         \
+    "autoencoder; trained at the first budget-samples)")                                                      \
+  X(std::int64_t, budget_fold_samples, "budget-fold-samples", "cv", Plain, 5000000, at_least(0),              \
+    "experiment budget: one more point at this many samples, fold 1 only, its model checked on the "        \
+    "independent pairs (the paper's 5,000,000; 0 = none)")                                                    \
   /* recovery */                                                                                              \
   X(ChoiceList<RecoverySplit>, recovery_splits, "recovery-splits", "recovery", Plain,                         \
     (ChoiceList<RecoverySplit>{RecoverySplit::Random, RecoverySplit::MirnaStratified, RecoverySplit::ColdMirna,  \

@@ -59,6 +59,10 @@ namespace aemigap::train {
 struct CvOptions {
   ChoiceList<CvProtocol> protocols{CvProtocol::Paper};
   int folds = 5;
+  // 0: every fold trains. N < folds: only the first N do (the split stays folds-way, so a
+  // fold is the same test set as in a full run), there is no final unit, and the independent
+  // check is made on fold 1's model (the budget curve's one-fold point at 5 M samples).
+  int folds_trained = 0;
   std::int64_t subsample = 0;  // class-stratified subsample of the samples (0 = all)
   std::uint64_t seed = 42;
   FeatureSet features = FeatureSet::PairLatent;
@@ -129,7 +133,7 @@ struct ProtocolResult {
   int best_fold = 0;  // by test AUC: shown, never used to choose the model
   bool has_final = false;
   FoldResult final_fit;  // the final model's training (no test fold: metrics unset)
-  IndependentResult independent;
+  IndependentResult independent;  // the final model's; with folds_trained, fold 1's model's
   std::unique_ptr<model::Checkpoint> final_model;  // when has_final and keep_final_model
 };
 
