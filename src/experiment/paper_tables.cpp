@@ -124,7 +124,9 @@ void budget(const Config& cfg, const train::CvOptions& base, std::vector<Variant
     o.folds_trained = 1;
     out.push_back({std::to_string(o.train.samples) + " samples, fold 1 of " + std::to_string(o.folds) + " only" +
                        store_ae,
-                   o, false, o.train.samples == 5000000 ? "the paper's budget" : ""});
+                   o, false,
+                   o.train.samples == 5000000 ? "AUC 0.9846 at the paper's budget (5 M samples, 200 autoencoder epochs)"
+                                              : ""});
   }
 }
 
