@@ -106,6 +106,14 @@ void budget(const Config& cfg, const train::CvOptions& base, std::vector<Variant
   paper.protocols = ChoiceList<CvProtocol>{CvProtocol::Paper};
   paper.ae_per_fold = false;
   const std::string store_ae = ", autoencoder " + std::to_string(base.ae.epochs) + " epochs (/ae)";
+  // A point listed twice would be two variants in one results folder, training into the
+  // same parts and checkpoints.
+  for (const auto& [name, list] : {std::pair{"budget-samples", &cfg.budget_samples},
+                                   std::pair{"budget-ae-epochs", &cfg.budget_ae_epochs}})
+    for (std::size_t i = 0; i < list->size(); ++i)
+      if (std::find(list->begin(), list->begin() + static_cast<long>(i), (*list)[i]) != list->begin() + static_cast<long>(i))
+        throw ConfigError(std::string("option '") + name + "' lists " + std::to_string((*list)[i]) +
+                          " twice: give each point once");
   for (int n : cfg.budget_samples) {
     train::CvOptions o = paper;
     o.train.samples = n;
@@ -148,6 +156,13 @@ void budget_plots(const std::vector<Variant>& vars, const std::vector<std::vecto
     };
     if (!vars[v].fit_ae) add(cv_s, ind_s, static_cast<double>(o.train.samples));
     if (epochs_row) add(cv_e, ind_e, o.ae.epochs);
+  }
+  // Each line left to right, whatever order the options list the points in.
+  for (train::Series* sr : {&cv_s, &ind_s, &cv_e, &ind_e}) {
+    std::vector<std::pair<double, double>> pts;
+    for (std::size_t i = 0; i < sr->x.size(); ++i) pts.emplace_back(sr->x[i], sr->y[i]);
+    std::sort(pts.begin(), pts.end());
+    for (std::size_t i = 0; i < pts.size(); ++i) sr->x[i] = pts[i].first, sr->y[i] = pts[i].second;
   }
   for (const auto& [file, title, xl, a, b] :
        {std::tuple{"_samples.svg", std::string("AUC vs training samples (autoencoder from the store; a one-fold point is fold 1's)"),

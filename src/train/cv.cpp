@@ -626,7 +626,7 @@ std::string task_range_text(const std::vector<CvJob>& jobs, std::size_t total) {
       finals += has_final(j.opt, p) ? 1 : 0;
     }
   std::string what = jobs.size() == 1 ? std::to_string(jobs[0].opt.protocols.size()) + " protocols x " +
-                                            std::to_string(jobs[0].opt.folds) + " folds"
+                                            std::to_string(folds_run(jobs[0].opt)) + " folds"
                                       : std::to_string(folds) + " folds of " + std::to_string(jobs.size()) + " variants";
   return std::to_string(total) + " tasks (" + what + " + " + std::to_string(finals) + " final model" +
          (finals == 1 ? "" : "s") + "; --list-tasks lists them)";
@@ -825,9 +825,12 @@ std::string summary_markdown(const std::vector<ProtocolResult>& results, const C
   for (const auto& r : results) {
     const auto &m = r.summary.mean, &sd = r.summary.sd;
     if (r.independent.measured) any_ind = &r.independent;
-    o << "| " << name_of(r.protocol) << " | " << fmt(m.auc) << " ± " << fmt(sd.auc) << " | " << fmt(m.f1) << " ± " << fmt(sd.f1)
-      << " | " << fmt(m.precision) << " ± " << fmt(sd.precision) << " | " << fmt(m.recall) << " ± " << fmt(sd.recall)
-      << " | " << fmt(m.accuracy) << " ± " << fmt(sd.accuracy) << " | "
+    // One fold (a partial CV) has no spread to show.
+    auto pm = [&](double mean, double spread) {
+      return r.folds.size() > 1 ? fmt(mean) + " ± " + fmt(spread) : fmt(mean) + " (1 fold)";
+    };
+    o << "| " << name_of(r.protocol) << " | " << pm(m.auc, sd.auc) << " | " << pm(m.f1, sd.f1) << " | "
+      << pm(m.precision, sd.precision) << " | " << pm(m.recall, sd.recall) << " | " << pm(m.accuracy, sd.accuracy) << " | "
       << (r.independent.measured ? fmt(r.independent.mirna_auc) : std::string("–")) << " |\n";
   }
   o << "\n"
@@ -838,13 +841,16 @@ std::string summary_markdown(const std::vector<ProtocolResult>& results, const C
     << name_of(opt.features) << ", " << opt.train.samples << " training samples per fold, batch " << opt.train.batch
     << ", seed " << opt.seed << (opt.ae_per_fold ? ", autoencoder fitted per training fold" : "")
     << ".\n\n"
-    << (opt.keep_final_model ? "The shipped model (model.pt) is the first protocol's final model: trained the same way on "
-                               "every sample after the folds, which measure it (no fold is chosen by its test AUC)."
-                             : "No model is shipped from this run (an experiment's variant): each final model is trained "
-                               "the same way on every sample after the folds, which measure it.");
+    << (partial_cv(opt) ? "No model is shipped from this run, and none is trained on every sample."
+        : opt.keep_final_model
+            ? "The shipped model (model.pt) is the first protocol's final model: trained the same way on "
+              "every sample after the folds, which measure it (no fold is chosen by its test AUC)."
+            : "No model is shipped from this run (an experiment's variant): each final model is trained "
+              "the same way on every sample after the folds, which measure it.");
   if (any_ind)
-    o << " Independent: " << (opt.keep_final_model ? "that model" : "the final model")
-      << " (one per protocol with a final model) ranks " << any_ind->n_held
+    o << " Independent: "
+      << (partial_cv(opt) ? "fold 1's model" : opt.keep_final_model ? "that model" : "the final model")
+      << (partial_cv(opt) ? "" : " (one per protocol with a final model)") << " ranks " << any_ind->n_held
       << " validated pairs of other databases (never trained on) among " << any_ind->n_sampled
       << " sampled unknown pairs of the same " << any_ind->n_mirna
       << " miRNAs; the column is the mean per-miRNA AUC (0.5 = random).";
@@ -869,6 +875,7 @@ void write_cv_files(const std::vector<ProtocolResult>& results, const CvOptions&
           << m.confusion.tp << "\t" << m.confusion.fp << "\t" << m.confusion.tn << "\t" << m.confusion.fn << "\n";
       }
       for (const auto* which : {"mean", "sd"}) {
+        if (r.folds.size() < 2 && std::string(which) == "sd") continue;  // one fold: no spread
         const Metrics& m = std::string(which) == "mean" ? r.summary.mean : r.summary.sd;
         o << name_of(r.protocol) << "\t" << which << "\t\t\t" << fmt(m.precision, 6) << "\t" << fmt(m.recall, 6) << "\t"
           << fmt(m.accuracy, 6) << "\t" << fmt(m.f1, 6) << "\t" << fmt(m.auc, 6) << "\t\t\t\t\n";
@@ -888,7 +895,8 @@ void write_cv_files(const std::vector<ProtocolResult>& results, const CvOptions&
       if (r.independent.measured)
         f.stream() << name_of(r.protocol) << "\t" << fmt(r.independent.auc, 6) << "\t" << fmt(r.independent.mirna_auc, 6)
                    << "\t" << r.independent.n_mirna << "\t" << r.independent.n_held << "\t" << r.independent.n_sampled
-                   << "\t" << r.final_fit.n_train << "\n";
+                   << "\t" << (r.has_final ? r.final_fit.n_train : r.folds.front().n_train)  // the checked model's
+                   << "\n";
     f.commit();
   }
   for (const auto& r : results) {

@@ -109,7 +109,19 @@ grep -q "600 samples, fold 1 of 3 only.* | paper | [0-9.]* (1 fold) |" bud/exper
 for f in bud/experiment_budget_samples.svg bud/experiment_budget_ae_epochs.svg; do
   grep -q "<polyline" "$f" || { echo "FAIL: $f has no curve"; exit 1; }
 done
-"$py" - bud/experiment_budget.tsv <<'PY'
+# The one-fold variant's own summary: no spread, no final model, fold 1's model checked.
+one_dir=$(dirname "$(find bud/experiment_budget -path '*only*' -name cv_summary.md | head -1)")
+[ -f "$one_dir/cv_summary.md" ] || { echo "FAIL: the one-fold variant has no cv_summary.md"; exit 1; }
+grep -q "(1 fold)" "$one_dir/cv_summary.md" && ! grep -q "±" "$one_dir/cv_summary.md" &&
+  grep -q "fold 1's model ranks" "$one_dir/cv_summary.md" ||
+  { cat "$one_dir/cv_summary.md"; echo "FAIL: the one-fold summary shows a spread or a final model"; exit 1; }
+! grep -q "	sd	" "$one_dir/cv_metrics.tsv" || { echo "FAIL: cv_metrics.tsv has an sd row for one fold"; exit 1; }
+# A point listed twice is refused before anything runs.
+if "$bin" experiment budget "${cfg[@]}" --budget-samples 300,300 --results-dir "$work/bud2" --list-tasks > dup.log 2>&1 ||
+   ! grep -q "option 'budget-samples' lists 300 twice" dup.log; then
+  cat dup.log; echo "FAIL: a duplicate budget point was not refused"; exit 1
+fi
+"$py" - bud/experiment_budget.tsv "$one_dir/cv_independent.tsv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 one = [r for r in rows if "fold 1 of 3 only" in r["variant"]]
@@ -118,6 +130,8 @@ full = [r for r in rows if r["variant"].startswith("600 samples, autoencoder") a
 assert len(full) == 1, full
 assert one[0]["auc"] == full[0]["auc"] and one[0]["n_train"] == full[0]["n_train"], (one, full)
 assert 0 <= float(one[0]["independent_mirna_auc"]) <= 1 and int(one[0]["independent_n_mirna"]) > 0, one
+ind = list(csv.DictReader(open(sys.argv[2]), delimiter="\t"))  # the one-fold variant's own
+assert len(ind) == 1 and ind[0]["n_train_final"] == one[0]["n_train"], (ind, one)  # fold 1's model's samples
 final600 = [r for r in rows if r["variant"] == full[0]["variant"] and r["fold"] == "final"]
 assert final600 and final600[0]["independent_mirna_auc"], final600
 print(f"ok: budget: one-fold point == fold 1 of the 5-fold run (AUC {one[0]['auc']}), "
