@@ -292,10 +292,7 @@ Table make_table(const Experiment& ex, const std::vector<Variant>& vars,
     for (std::size_t v = 0; v < vars.size(); ++v)
       for (const auto& r : res[v]) {
         const auto &m = r.summary.mean, &sd = r.summary.sd;
-        // A one-fold row (the budget's 5 M point) has no spread to show.
-        auto pm = [&](double mean, double spread) {
-          return r.folds.size() > 1 ? f4(mean) + " ± " + f4(spread) : f4(mean) + " (1 fold)";
-        };
+        auto pm = [&](double mean, double spread) { return train::mean_sd_text(mean, spread, r.folds.size()); };
         md << "| " << vars[v].label << " | " << name_of(r.protocol) << " | " << pm(m.auc, sd.auc) << " | "
            << pm(m.f1, sd.f1) << " | " << f4(m.precision) << " | " << f4(m.recall) << " | "
            << f4(m.accuracy) << " | " << ind(r, true) << " | " << ind(r, false) << " | "
@@ -306,24 +303,24 @@ Table make_table(const Experiment& ex, const std::vector<Variant>& vars,
          "\tindependent_n_mirna\tn_train\ttrain_seconds\n";
   for (std::size_t v = 0; v < vars.size(); ++v)
     for (const auto& r : res[v]) {
+      // The three independent columns, each followed by its tab; blank where not measured.
+      auto ind_cols = [&](bool show) {
+        return show ? std::to_string(r.independent.auc) + '\t' + std::to_string(r.independent.mirna_auc) + '\t' +
+                          std::to_string(r.independent.n_mirna) + '\t'
+                    : std::string("\t\t\t");
+      };
       for (std::size_t k = 0; k < r.folds.size(); ++k) {
         const auto& f = r.folds[k];
         const auto& m = f.metrics;
         // Without a final model (a one-fold point) fold 1's model carries the independent check.
-        const bool ind = !r.has_final && k == 0 && r.independent.measured;
         tsv << vars[v].label << '\t' << name_of(r.protocol) << '\t' << k + 1 << '\t' << m.auc << '\t' << m.f1 << '\t'
             << m.precision << '\t' << m.recall << '\t' << m.accuracy << '\t'
-            << (ind ? std::to_string(r.independent.auc) : "") << '\t'
-            << (ind ? std::to_string(r.independent.mirna_auc) : "") << '\t'
-            << (ind ? std::to_string(r.independent.n_mirna) : "") << '\t' << f.n_train << '\t' << f.train.seconds
+            << ind_cols(!r.has_final && k == 0 && r.independent.measured) << f.n_train << '\t' << f.train.seconds
             << '\n';
       }
       if (r.has_final)
         tsv << vars[v].label << '\t' << name_of(r.protocol) << "\tfinal\t\t\t\t\t\t"
-            << (r.independent.measured ? std::to_string(r.independent.auc) : "") << '\t'
-            << (r.independent.measured ? std::to_string(r.independent.mirna_auc) : "") << '\t'
-            << (r.independent.measured ? std::to_string(r.independent.n_mirna) : "") << '\t' << r.final_fit.n_train
-            << '\t' << r.final_fit.train.seconds << '\n';
+            << ind_cols(r.independent.measured) << r.final_fit.n_train << '\t' << r.final_fit.train.seconds << '\n';
     }
   const train::IndependentResult* any = nullptr;
   for (const auto& job : res)

@@ -817,6 +817,10 @@ void write_cv_store(Store& st, const std::vector<ProtocolResult>& results, const
   st.set_attr(schema::kCv, schema::kAttrFolds, static_cast<std::int64_t>(opt.folds));
 }
 
+std::string mean_sd_text(double mean, double sd, std::size_t folds) {
+  return folds > 1 ? fmt(mean) + " ± " + fmt(sd) : fmt(mean) + " (1 fold)";
+}
+
 std::string summary_markdown(const std::vector<ProtocolResult>& results, const CvOptions& opt) {
   std::ostringstream o;
   o << "| protocol | AUC | F1 | precision | recall | accuracy | independent per-miRNA AUC |\n"
@@ -825,10 +829,7 @@ std::string summary_markdown(const std::vector<ProtocolResult>& results, const C
   for (const auto& r : results) {
     const auto &m = r.summary.mean, &sd = r.summary.sd;
     if (r.independent.measured) any_ind = &r.independent;
-    // One fold (a partial CV) has no spread to show.
-    auto pm = [&](double mean, double spread) {
-      return r.folds.size() > 1 ? fmt(mean) + " ± " + fmt(spread) : fmt(mean) + " (1 fold)";
-    };
+    auto pm = [&](double mean, double spread) { return mean_sd_text(mean, spread, r.folds.size()); };
     o << "| " << name_of(r.protocol) << " | " << pm(m.auc, sd.auc) << " | " << pm(m.f1, sd.f1) << " | "
       << pm(m.precision, sd.precision) << " | " << pm(m.recall, sd.recall) << " | " << pm(m.accuracy, sd.accuracy) << " | "
       << (r.independent.measured ? fmt(r.independent.mirna_auc) : std::string("–")) << " |\n";

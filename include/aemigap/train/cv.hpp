@@ -191,5 +191,8 @@ std::vector<ProtocolResult> merge_cv_parts(const CvInputs& in, const CvOptions& 
 void write_cv_store(Store& s, const std::vector<ProtocolResult>& results, const CvOptions& opt);
 void write_cv_files(const std::vector<ProtocolResult>& results, const CvOptions& opt);
 std::string summary_markdown(const std::vector<ProtocolResult>& results, const CvOptions& opt);
+// A metric over folds for the tables: "0.8165 ± 0.0038", or "0.9360 (1 fold)" where one
+// fold (a partial CV) has no spread to show.
+std::string mean_sd_text(double mean, double sd, std::size_t folds);
 
 }  // namespace aemigap::train
